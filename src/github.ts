@@ -1,0 +1,305 @@
+import { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import Bottleneck from 'bottleneck/light.js'
+import { z } from 'zod'
+import { errorMessage, type Budget } from './http.js'
+import { parseMarker, type Marker } from './render.js'
+
+/** GitHub asks for at least one second between writes … */
+export const WRITE_SPACING_MS = 1_000
+/** … and plugin-throttling spaces notifying writes (issue creation, comments) three seconds apart. */
+export const NOTIFY_SPACING_MS = 3_000
+/** How often a throttled request is retried before the issue counts as failed. */
+const MAX_RATE_LIMIT_RETRIES = 2
+
+/** A GitHub issue as the sync needs it. */
+export interface GitHubIssue {
+  number: number
+  url: string
+  state: 'open' | 'closed'
+  labels: string[]
+  marker: Marker | null
+  createdAt: string
+}
+
+const issueSchema = z
+  .looseObject({
+    number: z.number(),
+    html_url: z.string(),
+    state: z.enum(['open', 'closed']),
+    body: z.string().nullish(),
+    created_at: z.string(),
+    pull_request: z.unknown().optional(),
+    labels: z.array(z.union([z.string(), z.looseObject({ name: z.string().nullish() })]))
+  })
+  .transform(raw => ({
+    isPull: raw.pull_request !== undefined,
+    issue: {
+      number: raw.number,
+      url: raw.html_url,
+      state: raw.state,
+      labels: raw.labels.map(l => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
+      marker: parseMarker(raw.body),
+      createdAt: raw.created_at
+    } satisfies GitHubIssue
+  }))
+
+const labelSchema = z.looseObject({ name: z.string() })
+
+export interface GitHubOptions {
+  token: string
+  apiUrl: string
+  owner: string
+  repo: string
+  timeoutMs: number
+  budget: Budget
+  /** Spacing of writes; the defaults follow GitHub's guidance. Tests and the benchmark shorten them. */
+  writeSpacingMs?: number
+  notifySpacingMs?: number
+  /** Multiplier for throttle/retry waits in ms (plugin default 1000: seconds). */
+  retryAfterBaseMs?: number
+  warn?: (message: string) => void
+}
+
+interface RequestErrorLike {
+  status?: number
+  message?: string
+  response?: { data?: unknown }
+}
+
+/** Turns a GitHub failure into a sentence naming what to fix. */
+export function describeGitHubError(error: unknown, what: string, repository: string): Error {
+  const e = error as RequestErrorLike
+  const status = typeof e?.status === 'number' ? e.status : null
+  let message: string
+  if (status === 401) message = `GitHub answered 401 while ${what}: github-token is invalid or expired`
+  else if (status === 403 && /not accessible by integration|must have (push|admin)|permission/i.test(e.message ?? '')) {
+    message = `GitHub answered 403 while ${what} in ${repository}: the token needs issues: write (add "permissions: issues: write" to the job)`
+  } else if (status === 404) {
+    message = `GitHub answered 404 while ${what}: repository ${repository} does not exist or the token cannot see it`
+  } else if (status === 410) message = `GitHub answered 410 while ${what}: issues are disabled in ${repository}`
+  else if (status === 422) message = `GitHub rejected the request while ${what} (422): ${validationDetail(e.response?.data) || errorMessage(error)}`
+  else message = `GitHub request failed while ${what}${status ? ` (${status})` : ''}: ${errorMessage(error)}`
+  return new Error(message, { cause: error })
+}
+
+function validationDetail(data: unknown): string {
+  const parsed = z
+    .looseObject({ message: z.string().optional(), errors: z.array(z.looseObject({ code: z.string().optional(), field: z.string().optional(), message: z.string().optional() })).optional() })
+    .safeParse(data)
+  if (!parsed.success) return ''
+  const details = (parsed.data.errors ?? []).map(x => x.message ?? `${x.field ?? ''} ${x.code ?? ''}`.trim())
+  return [parsed.data.message, ...details].filter(Boolean).join('; ')
+}
+
+function isAlreadyExists(error: unknown): boolean {
+  const e = error as RequestErrorLike
+  if (e?.status !== 422) return false
+  return JSON.stringify(e.response?.data ?? '').includes('already_exists')
+}
+
+function isTransient(error: unknown): boolean {
+  const status = (error as RequestErrorLike)?.status
+  return typeof status !== 'number' || status >= 500
+}
+
+export interface NewIssue {
+  title: string
+  body: string
+  labels: string[]
+  assignees: string[]
+  /** The Sentry id whose marker identifies the issue, to find it again if the answer is lost. */
+  sentryId: string
+}
+
+/**
+ * The GitHub side: one listing of recent issues to find linked ones, labels listed once and created
+ * once, one create request per new issue (title, body, labels, assignees together), label additions
+ * for linked issues. Octokit's throttling plugin paces writes and handles rate limits; its retry
+ * plugin retries server errors.
+ */
+export class GitHubClient {
+  readonly octokit: ReturnType<typeof getOctokit>
+  private readonly owner: string
+  private readonly repo: string
+  private labelCache: Map<string, string> | null = null
+
+  constructor(private readonly options: GitHubOptions) {
+    this.owner = options.owner
+    this.repo = options.repo
+    const retryBase = options.retryAfterBaseMs ?? 1000
+    const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
+      const waitMs = retryAfter * retryBase
+      const again = retryCount < MAX_RATE_LIMIT_RETRIES && waitMs < options.budget.remainingMs()
+      options.warn?.(`GitHub ${kind} rate limit on ${request.method} ${request.url}: ${again ? `retrying in ${retryAfter}s` : 'giving up'}`)
+      return again
+    }
+    this.octokit = getOctokit(
+      options.token,
+      {
+        baseUrl: options.apiUrl,
+        log: { debug: () => {}, info: () => {}, warn: (m: string) => options.warn?.(m), error: (m: string) => options.warn?.(m) },
+        throttle: {
+          onRateLimit: onLimit('primary'),
+          onSecondaryRateLimit: onLimit('secondary'),
+          retryAfterBaseValue: retryBase,
+          // Per-client groups, so the pacing is this client's own (the plugin's defaults are process-global).
+          write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeSpacingMs ?? WRITE_SPACING_MS }),
+          notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.notifySpacingMs ?? NOTIFY_SPACING_MS })
+        },
+        // 429 is the throttling plugin's; retrying it here too would double the wait.
+        retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retryAfterBaseValue: retryBase }
+      },
+      retry,
+      throttling
+    )
+    this.octokit.hook.before('request', request => {
+      request.request = { ...request.request, signal: AbortSignal.timeout(options.timeoutMs) }
+    })
+  }
+
+  get repository(): string {
+    return `${this.owner}/${this.repo}`
+  }
+
+  /**
+   * Every issue (not pull request) updated since `since`, in one paginated listing. A GitHub issue
+   * linked to a Sentry issue was created after that issue was first seen, so the batch's earliest
+   * `firstSeen` bounds the listing. Listing, not search: search lags by minutes.
+   */
+  async listRecentIssues(since: string | null): Promise<GitHubIssue[]> {
+    try {
+      const items = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
+        owner: this.owner,
+        repo: this.repo,
+        state: 'all',
+        per_page: 100,
+        sort: 'created',
+        direction: 'desc',
+        ...(since ? { since } : {})
+      })
+      return z
+        .array(issueSchema)
+        .parse(items)
+        .filter(i => !i.isPull)
+        .map(i => i.issue)
+    } catch (error) {
+      throw describeGitHubError(error, 'listing issues to find the linked ones', this.repository)
+    }
+  }
+
+  /** One issue by number (for a Sentry annotation pointing outside the listing), or null if gone. */
+  async getIssue(number: number): Promise<GitHubIssue | null> {
+    try {
+      const { data } = await this.octokit.rest.issues.get({ owner: this.owner, repo: this.repo, issue_number: number })
+      const parsed = issueSchema.parse(data)
+      return parsed.isPull ? null : parsed.issue
+    } catch (error) {
+      if ((error as RequestErrorLike)?.status === 404 || (error as RequestErrorLike)?.status === 410) return null
+      throw describeGitHubError(error, `reading issue #${number}`, this.repository)
+    }
+  }
+
+  private async labels(): Promise<Map<string, string>> {
+    if (this.labelCache) return this.labelCache
+    try {
+      const items = await this.octokit.paginate(this.octokit.rest.issues.listLabelsForRepo, {
+        owner: this.owner,
+        repo: this.repo,
+        per_page: 100
+      })
+      this.labelCache = new Map(z.array(labelSchema).parse(items).map(l => [l.name.toLowerCase(), l.name]))
+      return this.labelCache
+    } catch (error) {
+      throw describeGitHubError(error, 'listing labels', this.repository)
+    }
+  }
+
+  /** Creates the labels that do not exist yet, once each, with a colour and a description. */
+  async ensureLabels(wanted: Array<{ name: string; color: string; description: string }>): Promise<void> {
+    const existing = await this.labels()
+    for (const label of wanted) {
+      if (existing.has(label.name.toLowerCase())) continue
+      try {
+        await this.octokit.rest.issues.createLabel({ owner: this.owner, repo: this.repo, ...label })
+      } catch (error) {
+        // Another run created it a moment ago: that is what we wanted.
+        if (!isAlreadyExists(error)) throw describeGitHubError(error, `creating label '${label.name}'`, this.repository)
+      }
+      existing.set(label.name.toLowerCase(), label.name)
+    }
+  }
+
+  /**
+   * Opens an issue with its labels and assignees in one request. Creation is not idempotent, so a
+   * lost answer is never blindly retried: the recent issues are listed first, and an issue already
+   * carrying this Sentry id's marker is taken as the one created.
+   */
+  async createIssue(issue: NewIssue, createdAfter: string): Promise<GitHubIssue> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { data } = await this.octokit.rest.issues.create({
+          owner: this.owner,
+          repo: this.repo,
+          title: issue.title,
+          body: issue.body,
+          labels: issue.labels,
+          ...(issue.assignees.length > 0 ? { assignees: issue.assignees } : {}),
+          request: { retries: 0 }
+        })
+        return issueSchema.parse(data).issue
+      } catch (error) {
+        if (!isTransient(error) || attempt >= 3) throw describeGitHubError(error, `creating the issue for Sentry issue ${issue.sentryId}`, this.repository)
+        const recent = await this.listRecentIssues(createdAfter)
+        const landed = recent.find(i => i.marker?.ids.includes(issue.sentryId))
+        if (landed) return landed
+      }
+    }
+  }
+
+  /** Adds labels an issue lacks (GitHub keeps the ones it has). */
+  async addLabels(number: number, labels: string[]): Promise<void> {
+    if (labels.length === 0) return
+    try {
+      await this.octokit.rest.issues.addLabels({ owner: this.owner, repo: this.repo, issue_number: number, labels })
+    } catch (error) {
+      throw describeGitHubError(error, `labelling issue #${number}`, this.repository)
+    }
+  }
+
+  /** Rewrites an issue body (to extend a shared issue's marker with a new Sentry id). */
+  async updateBody(number: number, body: string): Promise<void> {
+    try {
+      await this.octokit.rest.issues.update({ owner: this.owner, repo: this.repo, issue_number: number, body })
+    } catch (error) {
+      throw describeGitHubError(error, `updating issue #${number}`, this.repository)
+    }
+  }
+
+  async getBody(number: number): Promise<string> {
+    const { data } = await this.octokit.rest.issues.get({ owner: this.owner, repo: this.repo, issue_number: number })
+    return data.body ?? ''
+  }
+
+  /** Closes a duplicate a racing run opened, pointing at the issue that stays. */
+  async closeAsDuplicate(number: number, original: GitHubIssue): Promise<void> {
+    try {
+      await this.octokit.rest.issues.createComment({
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        body: `Duplicate of #${original.number}: another sentry-triage run opened that issue for the same Sentry issue first.`
+      })
+      await this.octokit.rest.issues.update({
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        state: 'closed',
+        state_reason: 'not_planned'
+      })
+    } catch (error) {
+      throw describeGitHubError(error, `closing duplicate issue #${number}`, this.repository)
+    }
+  }
+}

@@ -1,0 +1,310 @@
+import { request, type Dispatcher } from 'undici'
+import { z } from 'zod'
+
+/** Which remote a request goes to: it names the service in every error. */
+export type Service = 'Sentry' | 'LLM'
+
+export type Sleep = (ms: number) => Promise<void>
+export const realSleep: Sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
+
+/**
+ * The wall-time budget of a whole run, shared by every client: retries stop waiting once it is
+ * spent, so a night of outages cannot burn an hour of Actions minutes.
+ */
+export class Budget {
+  private readonly deadline: number
+  constructor(
+    ms: number,
+    private readonly now: () => number = Date.now
+  ) {
+    this.deadline = now() + ms
+  }
+  remainingMs(): number {
+    return Math.max(0, this.deadline - this.now())
+  }
+  get exhausted(): boolean {
+    return this.remainingMs() === 0
+  }
+}
+
+/** An HTTP answer that was not a success, after any retries. */
+export class HttpError extends Error {
+  override name = 'HttpError'
+  constructor(
+    message: string,
+    readonly service: Service,
+    readonly status: number | null,
+    readonly endpoint: string,
+    readonly body: unknown,
+    options?: { cause?: unknown }
+  ) {
+    super(message, options)
+  }
+}
+
+export interface RetryPolicy {
+  /** Total attempts, the first included. */
+  attempts: number
+  /** First backoff step; doubled each retry, with full jitter. */
+  baseDelayMs: number
+  maxDelayMs: number
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 }
+
+export interface HttpClientOptions {
+  service: Service
+  /** Every request must stay on this origin: the token is never sent anywhere else. */
+  baseUrl: string
+  headers: Record<string, string>
+  timeoutMs: number
+  budget: Budget
+  retry?: RetryPolicy
+  sleep?: Sleep
+  random?: () => number
+  now?: () => number
+  dispatcher?: Dispatcher
+  /** Service-specific veto: return false to stop retrying an otherwise retryable answer. */
+  isRetryable?: (status: number, body: unknown) => boolean
+  /** Turns a failed answer into a sentence the user can act on. */
+  describeError?: (status: number, body: unknown, endpoint: string) => string | undefined
+}
+
+export interface JsonResponse<T> {
+  status: number
+  headers: Record<string, string>
+  data: T
+}
+
+export interface RequestOptions<T> {
+  method: 'GET' | 'POST' | 'PUT'
+  /** A path below the base URL (`/api/0/...`) or an absolute URL on the same origin. */
+  url: string
+  schema: z.ZodType<T>
+  body?: unknown
+  /** Statuses (besides 2xx) to hand back to the caller instead of throwing. */
+  acceptStatus?: number[]
+}
+
+/** 408/425/429 and most 5xx are worth another try; other 4xx are the caller's mistake. */
+function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || (status >= 500 && status !== 501)
+}
+
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED'
+])
+
+function isRetryableError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') return true
+  const code = (error as { code?: unknown }).code
+  const causeCode = (error.cause as { code?: unknown } | undefined)?.code
+  return RETRYABLE_CODES.has(String(code)) || RETRYABLE_CODES.has(String(causeCode))
+}
+
+/**
+ * How long the server asked us to wait, in ms, or null. Understands `Retry-After` (seconds or an
+ * HTTP date), `retry-after-ms` (OpenAI), and Sentry's `X-Sentry-Rate-Limit-Reset` (epoch seconds:
+ * Sentry's 429 carries no Retry-After).
+ */
+export function serverRequestedDelay(
+  headers: Record<string, string>,
+  now: number = Date.now()
+): number | null {
+  const ms = headers['retry-after-ms']
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Number(ms)
+  const after = headers['retry-after']
+  if (after) {
+    if (/^\d+(\.\d+)?$/.test(after.trim())) return Number(after) * 1000
+    const date = Date.parse(after)
+    if (!Number.isNaN(date)) return Math.max(0, date - now)
+  }
+  const reset = headers['x-sentry-rate-limit-reset']
+  if (reset && /^\d+(\.\d+)?$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now)
+  return null
+}
+
+function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [key, value] of Object.entries(raw)) {
+    if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return headers
+}
+
+/** `GET /api/0/organizations/acme/issues/`: what errors show; never a query string or a token. */
+function endpointOf(method: string, url: URL): string {
+  return `${method} ${url.pathname}`
+}
+
+/**
+ * A JSON client for one origin, with a per-request timeout, bounded retries (exponential backoff
+ * with full jitter, or the server's own Retry-After) and zod validation of every answer.
+ * Redirects are not followed, so a token never travels to a host it was not meant for.
+ */
+export class HttpClient {
+  private readonly origin: string
+  private readonly basePath: string
+  private readonly retry: RetryPolicy
+  private readonly sleep: Sleep
+  private readonly random: () => number
+  private readonly now: () => number
+
+  constructor(private readonly options: HttpClientOptions) {
+    const base = new URL(options.baseUrl)
+    this.origin = base.origin
+    this.basePath = base.pathname.replace(/\/+$/, '')
+    this.retry = options.retry ?? DEFAULT_RETRY
+    this.sleep = options.sleep ?? realSleep
+    this.random = options.random ?? Math.random
+    this.now = options.now ?? Date.now
+  }
+
+  /** Resolves a path or absolute URL and refuses any other origin. */
+  resolve(pathOrUrl: string): URL {
+    const url = /^https?:\/\//i.test(pathOrUrl)
+      ? new URL(pathOrUrl)
+      : new URL(this.basePath + pathOrUrl, this.origin)
+    if (url.origin !== this.origin) {
+      throw new HttpError(
+        `${this.options.service} pointed to ${url.origin}, which is not ${this.origin}: refusing to send the token there`,
+        this.options.service,
+        null,
+        url.pathname,
+        null
+      )
+    }
+    return url
+  }
+
+  async request<T>(opts: RequestOptions<T>): Promise<JsonResponse<T>> {
+    const { service, budget } = this.options
+    const url = this.resolve(opts.url)
+    const endpoint = endpointOf(opts.method, url)
+    let lastError: HttpError | undefined
+
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+      if (attempt > 1 && budget.exhausted) break
+      const timeout = Math.max(1, Math.min(this.options.timeoutMs, budget.remainingMs() || 1))
+      let status: number
+      let headers: Record<string, string>
+      let text: string
+      try {
+        const response = await request(url, {
+          method: opts.method,
+          headers: {
+            accept: 'application/json',
+            'user-agent': 'sentry-triage',
+            ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...this.options.headers
+          },
+          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+          signal: AbortSignal.timeout(timeout),
+          dispatcher: this.options.dispatcher
+        })
+        status = response.statusCode
+        headers = flattenHeaders(response.headers)
+        text = await response.body.text()
+      } catch (error) {
+        const reason = error instanceof Error && error.name === 'TimeoutError'
+          ? `timed out after ${timeout} ms`
+          : `failed: ${errorMessage(error)}`
+        lastError = new HttpError(`${service} request ${endpoint} ${reason}`, service, null, endpoint, null, {
+          cause: error
+        })
+        if (!isRetryableError(error) || attempt === this.retry.attempts) break
+        await this.backoff(attempt, null)
+        continue
+      }
+
+      const body = parseJson(text)
+      if ((status >= 200 && status < 300) || opts.acceptStatus?.includes(status)) {
+        const parsed = opts.schema.safeParse(body)
+        if (!parsed.success) {
+          throw new HttpError(
+            `${service} sent an unexpected response for ${endpoint}: ${z.prettifyError(parsed.error).slice(0, 500)}`,
+            service,
+            status,
+            endpoint,
+            body
+          )
+        }
+        return { status, headers, data: parsed.data }
+      }
+
+      const described = this.options.describeError?.(status, body, endpoint)
+      const detail = described ?? `${service} answered ${status} for ${endpoint}${errorDetail(body)}`
+      lastError = new HttpError(detail, service, status, endpoint, body)
+      if (status >= 300 && status < 400) {
+        lastError = new HttpError(
+          `${service} answered ${status} (a redirect) for ${endpoint}: redirects are not followed; check the base URL`,
+          service,
+          status,
+          endpoint,
+          body
+        )
+        break
+      }
+      const retryable = isRetryableStatus(status) && (this.options.isRetryable?.(status, body) ?? true)
+      if (!retryable || attempt === this.retry.attempts) break
+      const requested = serverRequestedDelay(headers, this.now())
+      if (!(await this.backoff(attempt, requested))) break
+    }
+    throw lastError ?? new HttpError(`${service} request ${endpoint} was not attempted: the time budget is spent`, service, null, endpoint, null)
+  }
+
+  /** Waits before the next attempt; false when the wait would overrun the run's budget. */
+  private async backoff(attempt: number, requestedMs: number | null): Promise<boolean> {
+    const exponential = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1))
+    const delay =
+      requestedMs !== null ? Math.min(requestedMs, this.retry.maxDelayMs * 4) : this.random() * exponential
+    if (delay >= this.options.budget.remainingMs()) return false
+    await this.sleep(delay)
+    return true
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return null
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+/** A short, single-line excerpt of an error body (`detail`, `message` or `error.message`). */
+function errorDetail(body: unknown): string {
+  let detail: unknown
+  if (body && typeof body === 'object') {
+    const record = body as Record<string, unknown>
+    const nested = record.error as Record<string, unknown> | undefined
+    detail = record.detail ?? record.message ?? (nested && typeof nested === 'object' ? nested.message : record.error)
+  } else {
+    detail = body
+  }
+  if (typeof detail !== 'string' || detail === '') return ''
+  return `: ${detail.replace(/\s+/g, ' ').slice(0, 200)}`
+}
+
+/** The message of anything thrown, even a string or an object: nothing fails silently. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message
+  if (typeof error === 'string') return error
+  try {
+    return JSON.stringify(error)
+  } catch {
+    return String(error)
+  }
+}

@@ -1,0 +1,195 @@
+import type { Classification } from './taxonomy.js'
+import type { SentryIssue, EventContext } from './sentry.js'
+import type { Route } from './classify/routing.js'
+
+/** GitHub rejects bodies over 65,536 characters; keep a margin for the marker and the footer. */
+const MAX_BODY = 60_000
+/** GitHub titles are reported to break past 256 characters. */
+const MAX_TITLE = 256
+/** Untrusted prose (root cause, action) is capped: a model or an attacker can write a novel. */
+export const MAX_PROSE = 1_000
+const MAX_CELL = 300
+
+const ZWJ = '\u200D'
+
+/** Control and bidirectional-override characters: invisible, and used to disguise text. */
+const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g
+
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text
+  return `${text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '')}…`
+}
+
+/** `@user` and `@org/team` stay readable but cannot notify anyone. */
+export function neutraliseMentions(text: string): string {
+  return text.replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWJ}`)
+}
+
+/**
+ * Text from Sentry or the LLM as one line of Markdown: no HTML, no mentions, no cross-references
+ * (`#1234`, `GH-12`), no links or images, no table breaks, no code spans.
+ */
+export function inline(text: string | null | undefined, max = MAX_CELL): string {
+  if (text === null || text === undefined || text === '') return '—'
+  let out = cut(text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim(), max)
+  out = out.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  out = out.replace(/([\\`*_[\]|~!])/g, '\\$1')
+  out = neutraliseMentions(out)
+  // Issue references: `#12`, `GH-12`, `owner/repo#12`.
+  out = out.replace(/#(?=\d)/g, `#${ZWJ}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZWJ}`)
+  // Bare URLs would autolink (and cross-reference issues they point at).
+  out = out.replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, `$1:/${ZWJ}/`).replace(/\bwww\./gi, `www${ZWJ}.`)
+  return out
+}
+
+/** A fenced code block that untrusted text cannot leave: the fence outgrows any backtick run. */
+export function codeBlock(text: string, language = ''): string {
+  const clean = text.replace(INVISIBLE, '')
+  const longest = Math.max(0, ...Array.from(clean.matchAll(/`+/g), m => m[0].length))
+  const fence = '`'.repeat(Math.max(3, longest + 1))
+  return `${fence}${language}\n${clean}\n${fence}`
+}
+
+/** A link whose target is checked: only http(s) URLs, with the characters Markdown would break on escaped. */
+export function link(label: string, url: string | null | undefined): string {
+  const safe = safeUrl(url)
+  return safe ? `[${label}](${safe})` : label
+}
+
+function safeUrl(url: string | null | undefined): string | null {
+  if (!url) return null
+  try {
+    const parsed = new URL(url)
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null
+    return parsed.toString().replace(/[()<> "'`\\]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  } catch {
+    return null
+  }
+}
+
+/** A plain-text title: GitHub does not render Markdown there, but mentions are still neutralised. */
+export function renderTitle(issue: SentryIssue, redact: (s: string) => string): string {
+  const title = redact(`[${issue.shortId}] ${issue.title}`).replace(INVISIBLE, '').replace(/\s+/g, ' ').trim()
+  return cut(neutraliseMentions(title), MAX_TITLE)
+}
+
+/** The hidden marker a re-run finds: the Sentry issue ids an issue covers and their signature. */
+export interface Marker {
+  ids: string[]
+  sig: string | null
+}
+
+const MARKER_PREFIX = '<!-- sentry-triage:v1 '
+
+export function renderMarker(marker: Marker): string {
+  const ids = marker.ids.filter(id => /^\d+$/.test(id))
+  const sig = marker.sig && /^[a-f0-9]{6,64}$/.test(marker.sig) ? marker.sig : null
+  return `${MARKER_PREFIX}${JSON.stringify({ ids, sig })} -->`
+}
+
+/**
+ * Reads the marker from the first line of a body. Only the first line counts: untrusted text further
+ * down (even a copied marker inside a code block) can never claim a Sentry issue.
+ */
+export function parseMarker(body: string | null | undefined): Marker | null {
+  if (!body || !body.startsWith(MARKER_PREFIX)) return null
+  const end = body.indexOf(' -->')
+  if (end < 0) return null
+  try {
+    const value = JSON.parse(body.slice(MARKER_PREFIX.length, end)) as unknown
+    if (!value || typeof value !== 'object') return null
+    const { ids, sig } = value as { ids?: unknown; sig?: unknown }
+    if (!Array.isArray(ids) || !ids.every(id => typeof id === 'string' && /^\d+$/.test(id))) return null
+    return { ids: ids as string[], sig: typeof sig === 'string' ? sig : null }
+  } catch {
+    return null
+  }
+}
+
+const SEVERITY_ICON = { Critical: '🔴', High: '🟠', Medium: '🟡', Low: '🔵' } as const
+
+export function classifierText(c: Classification, route: Route | null): string {
+  if (c.classifier === 'llm') {
+    return `LLM \`${inline(c.model, 80).replace(/`/g, '')}\`${route ? ` (${route.tier} tier: ${route.reason})` : ''}`
+  }
+  return `heuristic rules${c.fallbackReason ? ` (LLM unavailable: ${inline(c.fallbackReason, 200)})` : ''}`
+}
+
+function number(n: number): string {
+  return n.toLocaleString('en-US')
+}
+
+export interface IssueBodyInput {
+  issue: SentryIssue
+  /** Further Sentry issues of the same signature that this GitHub issue covers. */
+  others: SentryIssue[]
+  classification: Classification
+  route: Route | null
+  event: EventContext | null
+  signature: string | null
+  redact: (s: string) => string
+}
+
+/** The GitHub issue body: the triage first, then the Sentry facts, then the stack, then the marker's twin footer. */
+export function renderIssueBody(input: IssueBodyInput): string {
+  const { issue, classification: c, route, event, redact } = input
+  const r = (s: string | null | undefined) => (s === null || s === undefined ? s : redact(s))
+  const lines: string[] = [
+    renderMarker({ ids: [issue.id, ...input.others.map(o => o.id)], sig: input.signature }),
+    `## ${SEVERITY_ICON[c.severity]} ${c.severity} · ${c.category}`,
+    '',
+    `**Root cause:** ${inline(r(c.rootCause), MAX_PROSE)}`,
+    '',
+    `**Suggested action:** ${inline(r(c.suggestedAction), MAX_PROSE)}`,
+    '',
+    '| Sentry | |',
+    '|---|---|',
+    `| Issue | ${link(inline(issue.shortId, 80), issue.permalink)} |`,
+    `| Project | ${inline(issue.project.slug, 100)} |`,
+    `| Level | ${inline(issue.level, 20)} |`,
+    `| Platform | ${inline(issue.platform, 40)} |`,
+    `| Culprit | ${inline(r(issue.culprit))} |`,
+    `| Events | ${number(issue.count)} |`,
+    `| Users affected | ${number(issue.userCount)} |`,
+    `| First seen | ${inline(issue.firstSeen, 40)} |`,
+    `| Last seen | ${inline(issue.lastSeen, 40)} |`,
+    `| Classified by | ${classifierText(c, route)} |`
+  ]
+  if (event?.release) lines.push(`| Release | ${inline(r(event.release), 100)} |`)
+  if (input.others.length > 0) {
+    lines.push('', `### Same signature (${input.others.length + 1} Sentry issues)`, '')
+    for (const other of [issue, ...input.others]) {
+      lines.push(
+        `- ${link(inline(other.shortId, 80), other.permalink)} · ${inline(other.project.slug, 100)} · ${number(other.count)} events · ${number(other.userCount)} users`
+      )
+    }
+  }
+  const exception = [
+    ...(event?.exceptions ?? []).map(e => `${e.type ?? 'Error'}: ${e.value ?? ''}`),
+    ...(event?.exceptions?.length ? [] : [issue.title])
+  ]
+    .map(line => cut(r(line) ?? '', 500))
+    .join('\n')
+  const frames = (event?.frames ?? [])
+    .map(f => {
+      const where = `${f.filename ?? '?'}${f.lineNo ? `:${f.lineNo}` : ''}`
+      return cut(r(`  at ${f.function ?? '?'} (${where})${f.line ? `\n      ${f.line}` : ''}`) ?? '', 400)
+    })
+    .join('\n')
+  lines.push('', '### Exception', '', codeBlock(frames ? `${exception}\n${frames}` : exception))
+  lines.push('', '<sub>Opened by sentry-triage. Text from Sentry and the LLM is shown as data; labels come only from fixed lists.</sub>')
+  const body = lines.join('\n')
+  return body.length <= MAX_BODY ? body : `${body.slice(0, MAX_BODY)}\n\n_(truncated)_`
+}
+
+/** The note posted on a Sentry issue (plain text: Sentry renders Markdown in notes). */
+export function renderSentryComment(c: Classification, githubUrl: string | null, redact: (s: string) => string): string {
+  return [
+    `sentry-triage: ${c.severity} · ${c.category} (${c.classifier === 'llm' ? `LLM ${c.model}` : 'heuristic'})`,
+    `Root cause: ${cut(neutraliseMentions(redact(c.rootCause)), MAX_PROSE)}`,
+    `Suggested action: ${cut(neutraliseMentions(redact(c.suggestedAction)), MAX_PROSE)}`,
+    githubUrl ? `GitHub: ${githubUrl}` : ''
+  ]
+    .filter(Boolean)
+    .join('\n')
+}

@@ -1,0 +1,403 @@
+import { z } from 'zod'
+import { HttpClient, HttpError, type Budget, type Sleep } from './http.js'
+import type { Dispatcher } from 'undici'
+
+/** Sentry pages hold at most 100 issues. */
+const PAGE_SIZE = 100
+/** A runaway cursor must not page forever: 20 pages of 100 is far beyond any max-issues. */
+const MAX_PAGES = 20
+/** Stack context for the prompt: the crashing frames say most; more only costs tokens. */
+const MAX_FRAMES = 8
+
+/** The facts of one Sentry issue that the action uses, from the org issues endpoint. */
+export interface SentryIssue {
+  id: string
+  shortId: string
+  title: string
+  culprit: string | null
+  permalink: string | null
+  level: string
+  status: string | null
+  substatus: string | null
+  platform: string | null
+  count: number
+  userCount: number
+  firstSeen: string | null
+  lastSeen: string | null
+  project: { id: string; slug: string; name: string | null }
+  exceptionType: string | null
+  exceptionValue: string | null
+  filename: string | null
+  function: string | null
+  isUnhandled: boolean | null
+  /** Links Sentry's own integrations made, e.g. to a GitHub issue. */
+  annotations: Array<{ displayName: string; url: string }>
+}
+
+export interface StackFrame {
+  filename: string | null
+  function: string | null
+  lineNo: number | null
+  inApp: boolean
+  /** The source line that ran, when Sentry has it. */
+  line: string | null
+}
+
+/** What the latest event adds: the exception chain and the in-app frames nearest the crash. */
+export interface EventContext {
+  exceptions: Array<{ type: string | null; value: string | null }>
+  frames: StackFrame[]
+  release: string | null
+  environment: string | null
+  request: { method: string | null; url: string | null } | null
+}
+
+const optionalString = z
+  .union([z.string(), z.number(), z.null(), z.undefined()])
+  .transform(v => (v === null || v === undefined || v === '' ? null : String(v)))
+
+const annotationSchema = z
+  .union([
+    z.looseObject({ displayName: z.string().nullish(), url: z.string() }),
+    // Older Sentry versions sent HTML strings: `<a href="https://github.com/o/r/issues/1">o/r#1</a>`.
+    z.string(),
+    z.unknown()
+  ])
+  .transform(value => {
+    if (typeof value === 'string') {
+      const href = /href="([^"]+)"/.exec(value)?.[1]
+      return href ? { displayName: value.replace(/<[^>]*>/g, ''), url: href } : null
+    }
+    if (value && typeof value === 'object' && 'url' in value && typeof value.url === 'string') {
+      const displayName = (value as { displayName?: unknown }).displayName
+      return { displayName: typeof displayName === 'string' ? displayName : value.url, url: value.url }
+    }
+    return null
+  })
+
+const issueSchema = z
+  .looseObject({
+    id: z.union([z.string(), z.number()]).transform(String),
+    shortId: z.string(),
+    title: z.string(),
+    culprit: optionalString,
+    permalink: optionalString,
+    level: optionalString,
+    status: optionalString,
+    substatus: optionalString,
+    platform: optionalString,
+    // Sentry sends count as a string ("150") and userCount as a number; accept either.
+    count: z.union([z.string(), z.number()]).nullish(),
+    userCount: z.union([z.string(), z.number()]).nullish(),
+    firstSeen: optionalString,
+    lastSeen: optionalString,
+    isUnhandled: z.boolean().nullish(),
+    project: z.looseObject({
+      id: z.union([z.string(), z.number()]).transform(String),
+      slug: z.string(),
+      name: optionalString
+    }),
+    metadata: z.record(z.string(), z.unknown()).nullish(),
+    annotations: z.array(annotationSchema).nullish()
+  })
+  .transform((raw): SentryIssue => {
+    const meta = raw.metadata ?? {}
+    const text = (key: string): string | null => {
+      const value = meta[key]
+      return typeof value === 'string' && value !== '' ? value : null
+    }
+    return {
+      id: raw.id,
+      shortId: raw.shortId,
+      title: raw.title,
+      culprit: raw.culprit,
+      permalink: raw.permalink,
+      level: raw.level ?? 'error',
+      status: raw.status,
+      substatus: raw.substatus,
+      platform: raw.platform,
+      count: toCount(raw.count),
+      userCount: toCount(raw.userCount),
+      firstSeen: raw.firstSeen,
+      lastSeen: raw.lastSeen,
+      project: { id: raw.project.id, slug: raw.project.slug, name: raw.project.name },
+      exceptionType: text('type'),
+      exceptionValue: text('value'),
+      filename: text('filename'),
+      function: text('function'),
+      isUnhandled: raw.isUnhandled ?? null,
+      annotations: (raw.annotations ?? []).filter(
+        (a): a is { displayName: string; url: string } => a !== null
+      )
+    }
+  })
+
+function toCount(value: string | number | null | undefined): number {
+  const n = Number(value ?? 0)
+  return Number.isFinite(n) && n >= 0 ? n : 0
+}
+
+const projectSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).transform(String),
+  slug: z.string()
+})
+
+const frameSchema = z
+  .looseObject({
+    filename: optionalString,
+    absPath: optionalString,
+    module: optionalString,
+    function: optionalString,
+    lineNo: z.number().nullish(),
+    inApp: z.boolean().nullish(),
+    context: z.array(z.tuple([z.number(), z.string().nullable()]).rest(z.unknown())).nullish()
+  })
+  .transform(
+    (f): StackFrame => ({
+      filename: f.filename ?? f.absPath ?? f.module,
+      function: f.function,
+      lineNo: f.lineNo ?? null,
+      inApp: f.inApp === true,
+      line: f.context?.find(([n]) => n === f.lineNo)?.[1]?.trim() ?? null
+    })
+  )
+
+const exceptionValueSchema = z.looseObject({
+  type: optionalString,
+  value: optionalString,
+  stacktrace: z
+    .looseObject({ frames: z.array(frameSchema.catch({ filename: null, function: null, lineNo: null, inApp: false, line: null })).nullish() })
+    .nullish()
+})
+
+const eventSchema = z
+  .looseObject({
+    release: z.union([z.string(), z.looseObject({ version: z.string() }), z.null()]).nullish(),
+    tags: z.array(z.looseObject({ key: z.string(), value: z.unknown() })).nullish(),
+    entries: z.array(z.looseObject({ type: z.string(), data: z.unknown() })).nullish()
+  })
+  .transform((event): EventContext => {
+    const entries = event.entries ?? []
+    const exceptionData = z
+      .looseObject({ values: z.array(exceptionValueSchema).nullish() })
+      .safeParse(entries.find(e => e.type === 'exception')?.data)
+    const values = exceptionData.success ? (exceptionData.data.values ?? []) : []
+    // Sentry orders exceptions innermost first and frames oldest call first: the crash is last.
+    const crashing = values.at(-1)
+    const allFrames = crashing?.stacktrace?.frames ?? []
+    const inApp = allFrames.filter(f => f.inApp)
+    const frames = (inApp.length > 0 ? inApp : allFrames).slice(-MAX_FRAMES)
+    const requestData = z
+      .looseObject({ method: optionalString, url: optionalString })
+      .safeParse(entries.find(e => e.type === 'request')?.data)
+    const release = event.release
+    return {
+      exceptions: values.map(v => ({ type: v.type, value: v.value })),
+      frames,
+      release: typeof release === 'string' ? release : (release?.version ?? null),
+      environment: (event.tags ?? []).find(t => t.key === 'environment')?.value?.toString() ?? null,
+      request: requestData.success
+        ? { method: requestData.data.method, url: requestData.data.url }
+        : null
+    }
+  })
+
+export interface SentryClientOptions {
+  baseUrl: string
+  token: string
+  org: string
+  timeoutMs: number
+  budget: Budget
+  sleep?: Sleep
+  dispatcher?: Dispatcher
+}
+
+export interface ListOptions {
+  query: string
+  since: string
+  projectIds: string[]
+  environment: string | null
+}
+
+export interface IssueListing {
+  issues: SentryIssue[]
+  /** True when the page cap stopped the listing before Sentry ran out of results. */
+  truncated: boolean
+}
+
+/** The `rel="next"` cursor of a Sentry Link header, only while `results="true"`. */
+export function nextCursorUrl(link: string | undefined): string | null {
+  if (!link) return null
+  // Sentry's URLs and cursors hold no commas, so splitting on them is safe (as Sentry's own helper does).
+  for (const part of link.split(',')) {
+    const url = /<([^>]+)>/.exec(part)?.[1]
+    if (url && /rel="next"/.test(part) && /results="true"/.test(part)) return url
+  }
+  return null
+}
+
+/** Sentry's REST API: issue listing with Link cursors, latest events and comments. */
+export class SentryClient {
+  private readonly http: HttpClient
+  private readonly org: string
+
+  constructor(options: SentryClientOptions) {
+    this.org = options.org
+    this.http = new HttpClient({
+      service: 'Sentry',
+      baseUrl: `${options.baseUrl}/api/0`,
+      headers: { authorization: `Bearer ${options.token}` },
+      timeoutMs: options.timeoutMs,
+      budget: options.budget,
+      sleep: options.sleep,
+      dispatcher: options.dispatcher,
+      describeError: (status, body, endpoint) => this.describe(status, body, endpoint, options.baseUrl)
+    })
+  }
+
+  private describe(status: number, body: unknown, endpoint: string, baseUrl: string): string | undefined {
+    const org = `organization '${this.org}'`
+    if (status === 401) {
+      return `Sentry answered 401 for ${endpoint}: the sentry-token is invalid, expired or revoked`
+    }
+    if (status === 403) {
+      const scope = /\/comments\/$/.test(endpoint)
+        ? 'event:write (and a user-backed token: an internal integration or a user auth token)'
+        : /\/projects\/$/.test(endpoint)
+          ? 'org:read and project:read'
+          : 'event:read'
+      return `Sentry answered 403 for ${org} (${endpoint}): the token lacks ${scope}`
+    }
+    if (status === 404 && /^GET \/api\/0\/organizations\/[^/]+\/(issues|projects)\/$/.test(endpoint)) {
+      return `Sentry answered 404: ${org} was not found at ${baseUrl} (check sentry-org, and sentry-url: organizations in the EU live on https://de.sentry.io)`
+    }
+    if (status === 429) {
+      return `Sentry kept answering 429 (rate limited) for ${endpoint} after retries`
+    }
+    void body
+    return undefined
+  }
+
+  private orgPath(rest: string): string {
+    return `/organizations/${encodeURIComponent(this.org)}/${rest}`
+  }
+
+  /** Maps project slugs to ids (the issues endpoint wants ids); an unknown slug is an error naming it. */
+  async resolveProjectIds(slugs: string[]): Promise<string[]> {
+    if (slugs.length === 0) return []
+    const known = new Map<string, string>()
+    let url: string | null = this.orgPath('projects/?per_page=100')
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+      const response: { data: Array<{ id: string; slug: string }>; headers: Record<string, string> } =
+        await this.http.request({ method: 'GET', url, schema: z.array(projectSchema) })
+      for (const project of response.data) known.set(project.slug.toLowerCase(), project.id)
+      url = nextCursorUrl(response.headers.link)
+    }
+    const missing = slugs.filter(slug => !known.has(slug.toLowerCase()))
+    if (missing.length > 0) {
+      throw new Error(
+        `Input 'sentry-projects': organization '${this.org}' has no project ${missing.map(s => `'${s}'`).join(', ')} that this token can see (known: ${[...known.keys()].slice(0, 20).join(', ') || 'none'})`
+      )
+    }
+    return slugs.map(slug => known.get(slug.toLowerCase()) as string)
+  }
+
+  /**
+   * Lists the issues matching the query and first seen within `since`, newest first, following
+   * Link cursors while Sentry says `results="true"` (pages can be short even when more exist).
+   */
+  async listNewIssues(options: ListOptions): Promise<IssueListing> {
+    const params = new URLSearchParams()
+    // Sentry's `query` replaces its own default, so the whole query is always sent.
+    params.set('query', `${options.query} firstSeen:-${options.since}`.trim())
+    params.set('sort', 'new')
+    params.set('limit', String(PAGE_SIZE))
+    // statsPeriod bounds the events searched; an issue first seen in the window has events in it.
+    params.set('statsPeriod', options.since)
+    params.set('collapse', 'stats')
+    for (const id of options.projectIds) params.append('project', id)
+    if (options.environment) params.set('environment', options.environment)
+
+    const issues: SentryIssue[] = []
+    const seen = new Set<string>()
+    let url: string | null = this.orgPath(`issues/?${params}`)
+    let pages = 0
+    while (url && pages < MAX_PAGES) {
+      const response: { data: SentryIssue[]; headers: Record<string, string> } = await this.http.request({
+        method: 'GET',
+        url,
+        schema: z.array(issueSchema)
+      })
+      pages++
+      for (const issue of response.data) {
+        if (!seen.has(issue.id)) {
+          seen.add(issue.id)
+          issues.push(issue)
+        }
+      }
+      url = nextCursorUrl(response.headers.link)
+    }
+    return { issues, truncated: url !== null }
+  }
+
+  /** One issue by numeric id or shortId, whatever its age. */
+  async getIssue(idOrShortId: string): Promise<SentryIssue> {
+    if (/^\d+$/.test(idOrShortId)) {
+      const response = await this.http.request({
+        method: 'GET',
+        url: this.orgPath(`issues/${idOrShortId}/`),
+        schema: issueSchema
+      })
+      return response.data
+    }
+    const params = new URLSearchParams({ query: idOrShortId, shortIdLookup: '1', limit: '1', collapse: 'stats' })
+    const response = await this.http.request({
+      method: 'GET',
+      url: this.orgPath(`issues/?${params}`),
+      schema: z.array(issueSchema)
+    })
+    const issue = response.data.find(i => i.shortId.toLowerCase() === idOrShortId.toLowerCase())
+    if (!issue) {
+      throw new Error(`Input 'sentry-issue': organization '${this.org}' has no issue '${idOrShortId}' that this token can see`)
+    }
+    return issue
+  }
+
+  /** The exception chain and crashing frames of the issue's latest event, or null if it has none. */
+  async getLatestEvent(issueId: string, environment: string | null): Promise<EventContext | null> {
+    const params = environment ? `?${new URLSearchParams({ environment })}` : ''
+    const response = await this.http.request({
+      method: 'GET',
+      url: this.orgPath(`issues/${encodeURIComponent(issueId)}/events/latest/${params}`),
+      schema: z.union([eventSchema, z.unknown().transform(() => null)]),
+      acceptStatus: [404]
+    })
+    return response.status === 404 ? null : response.data
+  }
+
+  /**
+   * Posts a note on the Sentry issue. Sentry refuses the same text twice within an hour with a
+   * 400: that means the note is already there, so it counts as done.
+   */
+  async postComment(issueId: string, text: string): Promise<'posted' | 'already-posted'> {
+    const response = await this.http.request({
+      method: 'POST',
+      url: this.orgPath(`issues/${encodeURIComponent(issueId)}/comments/`),
+      body: { text },
+      schema: z.unknown(),
+      acceptStatus: [400]
+    })
+    if (response.status === 400) {
+      const detail = JSON.stringify(response.data)
+      if (/already posted/i.test(detail)) return 'already-posted'
+      throw new HttpError(
+        `Sentry answered 400 for the comment on issue ${issueId}: ${detail.slice(0, 200)}`,
+        'Sentry',
+        400,
+        'POST comments',
+        response.data
+      )
+    }
+    return 'posted'
+  }
+}

@@ -1,0 +1,113 @@
+import type { TriageReport, IssueResult } from './triage.js'
+import type { CostLedger } from './cost.js'
+import { inline, link } from './render.js'
+import { CATEGORIES, SEVERITIES } from './taxonomy.js'
+
+/** The step summary is capped at 1 MiB by GitHub; past this many rows the table is cut. */
+const MAX_ROWS = 500
+
+/** The `results` output: the SPEC's fields, plus `reason` where there is one. */
+export function resultsJson(report: TriageReport): string {
+  return JSON.stringify(
+    report.results.map(r => ({
+      sentryId: r.sentryId,
+      shortId: r.shortId,
+      title: r.title,
+      category: r.category,
+      severity: r.severity,
+      classifier: r.classifier,
+      model: r.model,
+      action: r.action,
+      githubIssue: r.githubIssue,
+      ...(r.reason ? { reason: r.reason } : {})
+    }))
+  )
+}
+
+export function outputs(report: TriageReport, ledger: CostLedger): Record<string, string> {
+  return {
+    triaged: String(report.triaged),
+    created: String(report.created),
+    labeled: String(report.labeled),
+    skipped: String(report.skipped),
+    failed: String(report.failed),
+    tokens: String(ledger.tokens),
+    'cost-usd': ledger.usd.toFixed(6),
+    results: resultsJson(report)
+  }
+}
+
+function count(results: IssueResult[], pick: (r: IssueResult) => string | null, value: string): number {
+  return results.filter(r => pick(r) === value).length
+}
+
+/** The job summary as Markdown: totals, category and severity counts, cost, one row per Sentry issue. */
+export function renderSummary(report: TriageReport, ledger: CostLedger): string {
+  const classified = report.results.filter(r => r.category !== null)
+  const lines: string[] = [
+    `## Sentry triage${report.dryRun ? ' (dry run: nothing was written)' : ''}`,
+    ''
+  ]
+  if (report.dryRun) {
+    lines.push(
+      `Would create **${count(report.results, r => r.action, 'would-create')}** and label **${count(report.results, r => r.action, 'would-label')}**; triaged ${report.triaged}, skipped ${report.skipped}, failed ${report.failed}.`
+    )
+  } else {
+    lines.push(`Triaged **${report.triaged}** · created **${report.created}** · labelled **${report.labeled}** · skipped ${report.skipped} · failed **${report.failed}**`)
+  }
+  if (report.deferred > 0) lines.push('', `${report.deferred} issue(s) over \`max-issues\` wait for the next run.`)
+  if (report.breakerReason) lines.push('', `> [!WARNING]\n> The LLM was abandoned for the rest of the run: ${inline(report.breakerReason, 300)}. Those issues were classified by the heuristic.`)
+  if (report.duplicatesClosed > 0) lines.push('', `${report.duplicatesClosed} duplicate(s) opened by a concurrent run were closed.`)
+  if (report.listingTruncated) lines.push('', 'The Sentry listing hit the page cap; the rest come next run.')
+
+  if (classified.length > 0) {
+    lines.push('', '| Category | Issues |', '|---|---|')
+    for (const c of CATEGORIES) {
+      const n = count(classified, r => r.category, c)
+      if (n > 0) lines.push(`| ${c} | ${n} |`)
+    }
+    lines.push('', '| Severity | Issues |', '|---|---|')
+    for (const s of SEVERITIES) {
+      const n = count(classified, r => r.severity, s)
+      if (n > 0) lines.push(`| ${s} | ${n} |`)
+    }
+  }
+  const models = ledger.models()
+  if (models.length > 0) {
+    lines.push('', '| Model | Requests | Prompt tokens | Completion tokens | Est. USD |', '|---|---|---|---|---|')
+    for (const m of models) {
+      lines.push(`| \`${inline(m.model, 80).replace(/`/g, '')}\` | ${m.requests} | ${m.promptTokens} | ${m.completionTokens} | ${m.priced ? `$${m.usd.toFixed(6)}` : 'no price set'} |`)
+    }
+    lines.push(`| **Total** | ${ledger.requests} | | | **$${ledger.usd.toFixed(6)}** (${ledger.tokens} tokens) |`)
+  }
+
+  if (report.results.length > 0) {
+    lines.push('', '| Sentry | Title | Category | Severity | By | Action | GitHub |', '|---|---|---|---|---|---|---|')
+    for (const r of report.results.slice(0, MAX_ROWS)) {
+      const by = r.classifier === 'llm' ? `LLM ${inline(r.model, 60)}` : (r.classifier ?? '—')
+      const action = r.reason ? `${r.action}: ${inline(r.reason, 160)}` : r.action
+      lines.push(
+        `| ${link(inline(r.shortId, 60), r.permalink)} | ${inline(r.title, 120)} | ${r.category ?? '—'} | ${r.severity ?? '—'} | ${by} | ${action} | ${r.githubIssue ? link(`#${r.githubIssue.split('/').pop()}`, r.githubIssue) : '—'} |`
+      )
+    }
+    if (report.results.length > MAX_ROWS) lines.push('', `…and ${report.results.length - MAX_ROWS} more (see the results output).`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** A plain-text table for the log and the demo. */
+export function renderTable(report: TriageReport): string {
+  const rows = report.results.map(r => [
+    r.shortId,
+    r.title.length > 48 ? `${r.title.slice(0, 47)}…` : r.title,
+    r.category ?? '-',
+    r.severity ?? '-',
+    r.classifier === 'llm' ? (r.model ?? 'llm') : (r.classifier ?? '-'),
+    r.action,
+    r.githubIssue ? `#${r.githubIssue.split('/').pop()}` : '-'
+  ])
+  const header = ['Sentry', 'Title', 'Category', 'Severity', 'Classifier', 'Action', 'GitHub']
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => (r[i] as string).length)))
+  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd()
+  return [fmt(header), fmt(widths.map(w => '-'.repeat(w))), ...rows.map(fmt)].join('\n')
+}

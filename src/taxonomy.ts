@@ -1,0 +1,119 @@
+/**
+ * The closed vocabularies of a classification. Nothing outside these lists ever becomes a label,
+ * whatever the LLM answers.
+ */
+export const CATEGORIES = [
+  'Authentication',
+  'Database',
+  'Network',
+  'Logic',
+  'External Service',
+  'Infrastructure',
+  'Unknown'
+] as const
+export type Category = (typeof CATEGORIES)[number]
+
+export const SEVERITIES = ['Critical', 'High', 'Medium', 'Low'] as const
+export type Severity = (typeof SEVERITIES)[number]
+
+export type ClassifierKind = 'llm' | 'heuristic'
+
+/** What the action knows about one Sentry issue after classification. */
+export interface Classification {
+  category: Category
+  severity: Severity
+  rootCause: string
+  suggestedAction: string
+  classifier: ClassifierKind
+  /** The model that answered, for `llm`; null for the heuristic. */
+  model: string | null
+  /** Why the heuristic was used instead of the LLM, when it was a fallback. */
+  fallbackReason?: string
+}
+
+const CATEGORY_SYNONYMS: Record<string, Category> = {
+  auth: 'Authentication',
+  authn: 'Authentication',
+  authz: 'Authentication',
+  authentication: 'Authentication',
+  authorization: 'Authentication',
+  permission: 'Authentication',
+  permissions: 'Authentication',
+  db: 'Database',
+  sql: 'Database',
+  database: 'Database',
+  net: 'Network',
+  network: 'Network',
+  networking: 'Network',
+  timeout: 'Network',
+  dns: 'Network',
+  connection: 'Network',
+  connectivity: 'Network',
+  bug: 'Logic',
+  code: 'Logic',
+  logic: 'Logic',
+  'application logic': 'Logic',
+  external: 'External Service',
+  'external service': 'External Service',
+  'external-service': 'External Service',
+  external_service: 'External Service',
+  'third-party': 'External Service',
+  'third party': 'External Service',
+  thirdparty: 'External Service',
+  upstream: 'External Service',
+  infra: 'Infrastructure',
+  infrastructure: 'Infrastructure',
+  server: 'Infrastructure',
+  config: 'Infrastructure',
+  configuration: 'Infrastructure',
+  unknown: 'Unknown',
+  other: 'Unknown'
+}
+
+const SEVERITY_SYNONYMS: Record<string, Severity> = {
+  critical: 'Critical',
+  p0: 'Critical',
+  fatal: 'Critical',
+  blocker: 'Critical',
+  high: 'High',
+  p1: 'High',
+  major: 'High',
+  medium: 'Medium',
+  moderate: 'Medium',
+  p2: 'Medium',
+  low: 'Low',
+  p3: 'Low',
+  p4: 'Low',
+  minor: 'Low',
+  trivial: 'Low'
+}
+
+function normalise(value: string): string {
+  return value
+    .trim()
+    .toLowerCase()
+    .replace(/^["'`*_\s]+|["'`*_.\s]+$/g, '')
+    .replace(/\s+/g, ' ')
+}
+
+/** Maps a free-form category (any case, common synonyms) onto the enum, or null. */
+export function toCategory(value: unknown): Category | null {
+  if (typeof value !== 'string') return null
+  return CATEGORY_SYNONYMS[normalise(value)] ?? null
+}
+
+/** Maps a free-form severity (any case, `p0`…`p4`, `fatal`, `minor` …) onto the enum, or null. */
+export function toSeverity(value: unknown): Severity | null {
+  if (typeof value !== 'string') return null
+  return SEVERITY_SYNONYMS[normalise(value)] ?? null
+}
+
+/** `category:external-service`: the label GitHub gets for a category. */
+export function categoryLabel(category: Category): string {
+  return `category:${category.toLowerCase().replace(/\s+/g, '-')}`
+}
+
+/** `severity:high`: the label GitHub gets for a severity. */
+export function severityLabel(severity: Severity): string {
+  return `severity:${severity.toLowerCase()}`
+}
