@@ -232,8 +232,23 @@ const slugsInput = z
 const required = (form: string) =>
   z.string({ error: `is required: ${form}` }).min(1, { error: `is required: ${form}` })
 
+/** Credentials travel in HTTP headers: one printable token, no spaces or line breaks. */
+const TOKEN = /^[\x21-\x7E]+$/
+const TOKEN_FORM = 'must be a single token without spaces, line breaks or control characters'
+
+const tokenInput = (form: string) =>
+  required(form)
+    .transform(s => s.trim())
+    .refine(s => TOKEN.test(s), { error: TOKEN_FORM })
+
+const optionalTokenInput = z
+  .string()
+  .transform(s => s.trim())
+  .refine(s => s === '' || TOKEN.test(s), { error: TOKEN_FORM })
+  .transform(s => s || null)
+
 const schema = z.object({
-  'sentry-token': required('a Sentry auth token'),
+  'sentry-token': tokenInput('a Sentry auth token'),
   'sentry-org': required('the Sentry organization slug').regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, {
     error: 'must be a Sentry organization slug (letters, digits, - and _)'
   }),
@@ -243,7 +258,7 @@ const schema = z.object({
   since: durationInput(['m', 'h', 'd', 'w'], '30m, 6h, 24h, 7d', MAX_SINCE_MS),
   environment: z.string().transform(s => s.trim() || null),
   'max-issues': integerInput(1, 1000),
-  'holysheep-api-key': z.string().transform(s => s.trim() || null),
+  'holysheep-api-key': optionalTokenInput,
   'holysheep-base-url': baseUrlInput,
   classifier: z
     .string()
@@ -256,10 +271,13 @@ const schema = z.object({
   routing: booleanInput,
   'max-concurrency': integerInput(1, 32),
   redact: booleanInput,
-  'github-token': required('a GitHub token with issues: write'),
-  repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
-    error: 'must be owner/repo (or leave it empty to use GITHUB_REPOSITORY)'
-  }),
+  'github-token': tokenInput('a GitHub token with issues: write (or set GITHUB_TOKEN)'),
+  repository: z
+    .string()
+    .min(1, { error: 'must be owner/repo (GITHUB_REPOSITORY is not set either)', abort: true })
+    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+      error: 'must be owner/repo (or leave it empty to use GITHUB_REPOSITORY)'
+    }),
   'create-issues': booleanInput,
   labels: labelsInput,
   'sentry-comment': booleanInput,
@@ -269,11 +287,9 @@ const schema = z.object({
   'sentry-issue': z
     .string()
     .transform(s => s.trim())
-    .pipe(
-      z.union([z.literal(''), z.string().regex(/^(\d+|[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9]+)$/)], {
-        error: 'must be a Sentry issue id (digits) or shortId (e.g. CHECKOUT-API-1A)'
-      })
-    )
+    .refine(s => s === '' || /^(\d+|[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9]+)$/.test(s), {
+      error: 'must be a Sentry issue id (digits) or shortId (e.g. CHECKOUT-API-1A)'
+    })
     .transform(s => s || null),
   'sentry-webhook-secret': z.string().transform(s => s || null),
   'critical-assignees': loginsInput,
@@ -318,16 +334,11 @@ export function readConfig(getInput: InputReader, env: NodeJS.ProcessEnv = proce
         const secret = /token|key|secret/.test(name)
         return `Input '${name}' ${issue.message}${secret ? '' : shown}`
       })
-  if (parsed.success) {
-    const data = parsed.data
-    if (data.classifier === 'llm' && !data['holysheep-api-key']) {
-      problems.push(
-        "Input 'holysheep-api-key' is required when classifier is llm (set classifier: heuristic to triage without an LLM)"
-      )
-    }
-    if (data.repository === '') {
-      problems.push("Input 'repository' must be owner/repo (GITHUB_REPOSITORY is not set either)")
-    }
+  // Checked on the raw values, so that it is reported together with every other mistake.
+  if ((raw.classifier ?? '').trim().toLowerCase() === 'llm' && (raw['holysheep-api-key'] ?? '').trim() === '') {
+    problems.push(
+      "Input 'holysheep-api-key' is required when classifier is llm (set classifier: heuristic to triage without an LLM)"
+    )
   }
   problems.push(...extra)
   if (!parsed.success || problems.length > 0 || !githubApiUrl.success || !githubServerUrl.success) {

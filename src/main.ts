@@ -10,32 +10,52 @@ import { createRedactor } from './redact.js'
 import { runTriage, type Logger, type TriageReport } from './triage.js'
 import { outputs, renderSummary, renderTable } from './summary.js'
 
-/** What `run()` may be handed instead of the real thing: tests and the benchmark shorten GitHub's pacing. */
+/** Everything the action says to the runner. `@actions/core` in production; tests capture it. */
+export interface ActionIO extends Logger {
+  getInput(name: string): string
+  setSecret(value: string): void
+  setOutput(name: string, value: string): void
+  setFailed(message: string): void
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>
+  /** Appends Markdown to the job summary, where there is one ($GITHUB_STEP_SUMMARY). */
+  writeSummary(markdown: string): Promise<void>
+}
+
+export const coreIO: ActionIO = {
+  getInput: name => core.getInput(name),
+  setSecret: value => core.setSecret(value),
+  setOutput: (name, value) => core.setOutput(name, value),
+  setFailed: message => core.setFailed(message),
+  info: message => core.info(message),
+  warning: (message, title) => core.warning(message, title ? { title } : undefined),
+  debug: message => core.debug(message),
+  group: (name, fn) => core.group(name, fn),
+  writeSummary: async markdown => {
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write()
+  }
+}
+
+/** What `run()` may be handed instead of the real thing: tests capture the IO and shorten GitHub's pacing. */
 export interface RunOptions {
-  getInput?: (name: string) => string
+  io?: Partial<ActionIO>
   env?: NodeJS.ProcessEnv
   githubWriteSpacingMs?: number
   githubNotifySpacingMs?: number
   githubRetryAfterBaseMs?: number
 }
 
-const log: Logger = {
-  info: message => core.info(message),
-  warning: (message, title) => core.warning(message, title ? { title } : undefined),
-  debug: message => core.debug(message)
-}
-
 /** Reads the inputs, runs the triage, reports. The only place that fails the step. */
 export async function run(options: RunOptions = {}): Promise<TriageReport | undefined> {
+  const io: ActionIO = { ...coreIO, ...options.io }
   try {
-    const getInput = options.getInput ?? ((name: string) => core.getInput(name))
+    const getInput = (name: string) => io.getInput(name)
     // Mask the secrets before anything could print them, even a config error.
     for (const name of ['sentry-token', 'holysheep-api-key', 'github-token', 'sentry-webhook-secret']) {
       const value = getInput(name).trim()
-      if (value) core.setSecret(value)
+      if (value) io.setSecret(value)
     }
     const config = readConfig(getInput, options.env ?? process.env)
-    warnUnimplemented(config)
+    warnUnimplemented(config, io)
 
     const budget = new Budget(config.timeBudgetMs)
     const redact = createRedactor(config.redact, [config.sentryToken, config.githubToken, config.holysheepApiKey ?? ''])
@@ -57,7 +77,7 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
       writeSpacingMs: options.githubWriteSpacingMs,
       notifySpacingMs: options.githubNotifySpacingMs,
       retryAfterBaseMs: options.githubRetryAfterBaseMs,
-      warn: message => core.warning(redact(message))
+      warn: message => io.warning(redact(message), 'GitHub')
     })
     const classifier =
       config.classifier === 'heuristic'
@@ -71,37 +91,37 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
             }),
             ledger,
             redact,
-            warn: message => core.warning(redact(message), { title: 'LLM unavailable' })
+            warn: message => io.warning(redact(message), 'LLM unavailable')
           })
 
-    const report = await core.group('Triage', () => runTriage({ config, sentry, github, classifier, redact, log }))
+    const report = await io.group('Triage', () =>
+      runTriage({ config, sentry, github, classifier, redact, log: io })
+    )
 
-    for (const [name, value] of Object.entries(outputs(report, ledger))) core.setOutput(name, value)
-    core.info(`\n${renderTable(report)}\n`)
-    core.info(
+    for (const [name, value] of Object.entries(outputs(report, ledger))) io.setOutput(name, value)
+    io.info(`\n${renderTable(report)}\n`)
+    io.info(
       `triaged ${report.triaged}, created ${report.created}, labelled ${report.labeled}, skipped ${report.skipped}, failed ${report.failed}; ${ledger.tokens} LLM tokens, ~$${ledger.usd.toFixed(6)}`
     )
-    if (process.env.GITHUB_STEP_SUMMARY) {
-      await core.summary.addRaw(renderSummary(report, ledger)).write()
-    }
+    await io.writeSummary(renderSummary(report, ledger))
     if (report.failed > 0) {
       const failed = report.results.filter(r => r.action === 'failed')
-      core.setFailed(
+      io.setFailed(
         `${report.failed} Sentry issue(s) could not be triaged (they are retried next run):\n${failed.map(r => `- ${r.shortId}: ${r.reason ?? 'unknown error'}`).join('\n')}`
       )
     }
     return report
   } catch (error) {
-    core.setFailed(errorMessage(error))
+    io.setFailed(errorMessage(error))
     return undefined
   }
 }
 
-function warnUnimplemented(config: Config): void {
+function warnUnimplemented(config: Config, io: ActionIO): void {
   if (config.closeResolved) {
-    core.warning('close-resolved is not implemented yet: resolved Sentry issues leave their GitHub issues open.', { title: 'Not implemented' })
+    io.warning('close-resolved is not implemented yet: resolved Sentry issues leave their GitHub issues open.', 'Not implemented')
   }
   if (config.sentryWebhookSecret) {
-    core.warning('sentry-webhook-secret is not implemented yet: webhook payloads are not read.', { title: 'Not implemented' })
+    io.warning('sentry-webhook-secret is not implemented yet: webhook payloads are not read.', 'Not implemented')
   }
 }

@@ -25,8 +25,16 @@ function luhn(digits: string): boolean {
   return sum % 10 === 0
 }
 
+/**
+ * `Token validation failed`, `Basic authentication failed`: an ordinary word after the scheme is
+ * prose, not a credential. Credentials mix case, digits or symbols, or are long.
+ */
+function looksLikeProse(value: string): boolean {
+  return value.length < 24 && /^(?:[a-z]+|[A-Z][a-z]+)$/.test(value)
+}
+
 const SECRET_KEY_NAMES =
-  'password|passwd|pwd|pass|secret|client_secret|token|access_token|refresh_token|id_token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|authorization|session(?:id)?|sig|signature|credentials?'
+  'key|password|passwd|pwd|pass|secret|client_secret|token|access_token|refresh_token|id_token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|authorization|session(?:id)?|sig|signature|credentials?'
 
 // Order matters: specific shapes first, so a JWT inside a query string is still called a JWT.
 const RULES: Rule[] = [
@@ -35,8 +43,12 @@ const RULES: Rule[] = [
     replace: '[private-key]'
   },
   { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: '[jwt]' },
-  { pattern: /\b(Bearer|Basic|Token|Digest)\s+[A-Za-z0-9._~+/=-]{8,}/gi, replace: '$1 [credential]' },
-  { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]+@/gi, replace: '$1[credentials]@' },
+  {
+    pattern: /\b(Bearer|Basic|Token|Digest)\s+([A-Za-z0-9._~+/=-]{8,})/gi,
+    replace: (match, scheme: string, value: string) => (looksLikeProse(value) ? match : `${scheme} [credential]`)
+  },
+  // Userinfo up to the last `@` of the authority: `redis://:pw@host` and `postgres://u:p@ss@db` too.
+  { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:?#]*:[^\s/?#]*@/gi, replace: '$1[credentials]@' },
   { pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g, replace: '[aws-key]' },
   { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, replace: '[github-token]' },
   { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, replace: '[slack-token]' },
@@ -45,7 +57,8 @@ const RULES: Rule[] = [
   { pattern: /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}/g, replace: '[api-key]' },
   { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replace: '[api-key]' },
   {
-    pattern: new RegExp(`(["']?\\b(?:${SECRET_KEY_NAMES})["']?\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^\\s&,;"'<>)}\\]]+)`, 'gi'),
+    // One line only, and never a placeholder an earlier rule wrote (`key: [private-key]`).
+    pattern: new RegExp(`(["']?\\b(?:${SECRET_KEY_NAMES})["']?[ \\t]*[=:][ \\t]*)(?!\\[[a-z-]+\\](?:$|[\\s&,;"'<>)}\\]]))("[^"]*"|'[^']*'|\\[[^\\s\\]]*\\][^\\s&,;"'<>)}\\]]*|[^\\s&,;"'<>)}\\]]+)`, 'gi'),
     replace: (_m, key: string) => `${key}[redacted]`
   },
   // Query strings carry tokens, e-mails and session ids far too often to keep.

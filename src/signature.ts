@@ -9,6 +9,7 @@ export function messageShape(message: string): string {
   return message
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
     .replace(/\b[0-9a-f]{12,}\b/gi, '<hex>')
+    .replace(/\b0x[0-9a-f]+\b/gi, '<hex>')
     .replace(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '<email>')
     .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<ip>')
     .replace(/"[^"]*"|'[^']*'/g, '<str>')

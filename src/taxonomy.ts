@@ -96,16 +96,21 @@ function normalise(value: string): string {
     .replace(/\s+/g, ' ')
 }
 
+/** Own keys only: an answer of `constructor` or `__proto__` must not reach Object.prototype. */
+function lookup<T>(table: Record<string, T>, value: unknown): T | null {
+  if (typeof value !== 'string') return null
+  const key = normalise(value)
+  return Object.hasOwn(table, key) ? (table[key] ?? null) : null
+}
+
 /** Maps a free-form category (any case, common synonyms) onto the enum, or null. */
 export function toCategory(value: unknown): Category | null {
-  if (typeof value !== 'string') return null
-  return CATEGORY_SYNONYMS[normalise(value)] ?? null
+  return lookup(CATEGORY_SYNONYMS, value)
 }
 
 /** Maps a free-form severity (any case, `p0`…`p4`, `fatal`, `minor` …) onto the enum, or null. */
 export function toSeverity(value: unknown): Severity | null {
-  if (typeof value !== 'string') return null
-  return SEVERITY_SYNONYMS[normalise(value)] ?? null
+  return lookup(SEVERITY_SYNONYMS, value)
 }
 
 /** `category:external-service`: the label GitHub gets for a category. */

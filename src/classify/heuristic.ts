@@ -9,11 +9,12 @@ interface Rule {
 }
 
 // First match wins; the most specific evidence (exception class names, driver names) comes first.
+// Short words and status codes end at a boundary: `40312` is an order id, `nanoid` and `heapq` are not NaN and heap.
 const RULES: Rule[] = [
   {
     category: 'Authentication',
     pattern:
-      /\b(jwt|token ?expired|expired ?token|invalid[_ ]?token|unauthori[sz]ed|unauthenticated|forbidden|permission ?denied|access ?denied|not ?authori[sz]ed|401|403|oauth|saml|csrf|login failed|authenticat|AuthenticationError|PermissionDenied|InvalidSignature)/i,
+      /\b(jwt|token ?expired|expired ?token|invalid[_ ]?token|unauthori[sz]ed|unauthenticated|forbidden|permission ?denied|access ?denied|not ?authori[sz]ed|40[13](?!\d)|oauth|saml|csrf|login failed|authenticat|AuthenticationError|PermissionDenied|InvalidSignature)/i,
     rootCause: 'Requests are failing authentication or authorisation checks (expired, invalid or missing credentials, or a permission the caller lacks).',
     action: 'Check token issuance and expiry handling, clock skew, and recent changes to permissions or secrets; confirm which callers are affected.'
   },
@@ -27,7 +28,7 @@ const RULES: Rule[] = [
   {
     category: 'External Service',
     pattern:
-      /\b(stripe|twilio|sendgrid|mailgun|paypal|braintree|s3|aws|gcs|openai|slack api|github api|shopify|upstream|third[- ]party|bad gateway|502|503 service unavailable|gateway timeout|504|rate ?limit(ed)? by|HTTPError|RequestException|ApiError|StripeError|ClientError)/i,
+      /\b(stripe|twilio|sendgrid|mailgun|paypal|braintree|s3\b|aws|gcs|openai|slack api|github api|shopify|upstream|third[- ]party|bad gateway|502(?!\d)|503 service unavailable|gateway timeout|504(?!\d)|rate ?limit(ed)? by|HTTPError|RequestException|ApiError|StripeError|ClientError)/i,
     rootCause: 'A call to a third-party service failed or answered with an error.',
     action: "Check the provider's status page and the request/response for this call; add timeouts, retries with backoff and a graceful fallback."
   },
@@ -41,14 +42,14 @@ const RULES: Rule[] = [
   {
     category: 'Infrastructure',
     pattern:
-      /\b(out of memory|OOM|OutOfMemory|MemoryError|heap|ENOSPC|no space left|disk full|killed|SIGKILL|SIGTERM|exit code 137|container|kubernetes|k8s|pod|node crashed|EMFILE|too many open files|config(uration)? (error|missing|invalid)|environment variable|ImproperlyConfigured|ENOENT|segmentation fault|worker (lost|died))/i,
+      /\b(out of memory|OOM|OutOfMemory|MemoryError|heap\b|ENOSPC|no space left|disk full|killed|SIGKILL|SIGTERM|exit code 137|container|kubernetes|k8s|pods?\b|node crashed|EMFILE|too many open files|config(uration)? (error|missing|invalid)|environment variable|ImproperlyConfigured|ENOENT|segmentation fault|worker (lost|died))/i,
     rootCause: 'The runtime environment is failing (memory, disk, process limits or missing configuration).',
     action: 'Check resource usage and limits of the affected hosts or containers, recent deploys and configuration changes; scale or fix the limit.'
   },
   {
     category: 'Logic',
     pattern:
-      /\b(TypeError|ReferenceError|RangeError|SyntaxError|KeyError|IndexError|AttributeError|ValueError|NameError|NullPointerException|NoMethodError|ArgumentError|ZeroDivisionError|AssertionError|undefined is not|cannot read propert|is not a function|null|undefined|NaN|unhandled|invariant|ClassCastException|IllegalArgument|IllegalState|panic|unwrap)/i,
+      /\b(TypeError|ReferenceError|RangeError|SyntaxError|KeyError|IndexError|AttributeError|ValueError|NameError|NullPointerException|NoMethodError|ArgumentError|ZeroDivisionError|AssertionError|undefined is not|cannot read propert|is not a function|null\b|undefined\b|NaN\b|unhandled|invariant|ClassCastException|IllegalArgument|IllegalState|panic|unwrap)/i,
     rootCause: 'Application code hit an unexpected state (a missing value, a wrong type or a broken assumption).',
     action: 'Reproduce with the event’s input, guard the failing code path, and add a test for the case it did not expect.'
   }

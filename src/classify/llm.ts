@@ -77,7 +77,7 @@ export class LlmClient {
   async complete(model: string, messages: ChatMessage[]): Promise<Completion> {
     const response = await this.http.request({
       method: 'POST',
-      url: `${this.http.resolve('/chat/completions').pathname}`,
+      url: '/chat/completions',
       schema: completionSchema,
       body: {
         model,

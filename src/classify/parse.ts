@@ -18,11 +18,14 @@ const text = z
 
 /** Accepts the usual spellings of the four keys (`root_cause`, `Root Cause`, `action` …). */
 const answerSchema = z.record(z.string(), z.unknown()).transform(record => {
+  const byKey = new Map<string, unknown>()
+  for (const [key, value] of Object.entries(record)) {
+    const k = key.toLowerCase().replace(/[^a-z]/g, '')
+    if (!byKey.has(k)) byKey.set(k, value)
+  }
+  // Names in order of preference: `{"type": "exception", "category": "Database"}` is a Database answer.
   const pick = (...names: string[]) => {
-    for (const [key, value] of Object.entries(record)) {
-      const k = key.toLowerCase().replace(/[^a-z]/g, '')
-      if (names.includes(k)) return value
-    }
+    for (const name of names) if (byKey.has(name)) return byKey.get(name)
     return undefined
   }
   return {
