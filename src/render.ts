@@ -12,11 +12,16 @@ const MAX_CELL = 300
 
 const ZWJ = '\u200D'
 
-/** Control and bidirectional-override characters: invisible, and used to disguise text. */
-const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g
+/** Control characters and bidirectional overrides and marks: invisible, and used to disguise text. */
+const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
+/** Same-signature issues listed in a body; the marker still holds every id. */
+const MAX_LISTED = 20
+/** Longer URLs are shown as their label only: a permalink is never this long. */
+const MAX_URL = 800
 
 function cut(text: string, max: number): string {
   if (text.length <= max) return text
+  if (max <= 0) return ''
   return `${text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '')}…`
 }
 
@@ -57,11 +62,13 @@ export function link(label: string, url: string | null | undefined): string {
 }
 
 function safeUrl(url: string | null | undefined): string | null {
-  if (!url) return null
+  if (!url || url.length > MAX_URL) return null
   try {
     const parsed = new URL(url)
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null
-    return parsed.toString().replace(/[()<> "'`\\]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    // `|` would split a table cell; the others would end the link or open HTML.
+    const safe = parsed.toString().replace(/[()<> "'`\\|[\]]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    return safe.length <= MAX_URL ? safe : null
   } catch {
     return null
   }
@@ -93,10 +100,11 @@ export function renderMarker(marker: Marker): string {
  */
 export function parseMarker(body: string | null | undefined): Marker | null {
   if (!body || !body.startsWith(MARKER_PREFIX)) return null
-  const end = body.indexOf(' -->')
+  const firstLine = body.split(/\r?\n/, 1)[0] ?? ''
+  const end = firstLine.indexOf(' -->')
   if (end < 0) return null
   try {
-    const value = JSON.parse(body.slice(MARKER_PREFIX.length, end)) as unknown
+    const value = JSON.parse(firstLine.slice(MARKER_PREFIX.length, end)) as unknown
     if (!value || typeof value !== 'object') return null
     const { ids, sig } = value as { ids?: unknown; sig?: unknown }
     if (!Array.isArray(ids) || !ids.every(id => typeof id === 'string' && /^\d+$/.test(id))) return null
@@ -157,12 +165,14 @@ export function renderIssueBody(input: IssueBodyInput): string {
   ]
   if (event?.release) lines.push(`| Release | ${inline(r(event.release), 100)} |`)
   if (input.others.length > 0) {
-    lines.push('', `### Same signature (${input.others.length + 1} Sentry issues)`, '')
-    for (const other of [issue, ...input.others]) {
+    const all = [issue, ...input.others]
+    lines.push('', `### Same signature (${all.length} Sentry issues)`, '')
+    for (const other of all.slice(0, MAX_LISTED)) {
       lines.push(
         `- ${link(inline(other.shortId, 80), other.permalink)} · ${inline(other.project.slug, 100)} · ${number(other.count)} events · ${number(other.userCount)} users`
       )
     }
+    if (all.length > MAX_LISTED) lines.push(`- … and ${all.length - MAX_LISTED} more`)
   }
   const exception = [
     ...(event?.exceptions ?? []).map(e => `${e.type ?? 'Error'}: ${e.value ?? ''}`),
@@ -176,10 +186,27 @@ export function renderIssueBody(input: IssueBodyInput): string {
       return cut(r(`  at ${f.function ?? '?'} (${where})${f.line ? `\n      ${f.line}` : ''}`) ?? '', 400)
     })
     .join('\n')
-  lines.push('', '### Exception', '', codeBlock(frames ? `${exception}\n${frames}` : exception))
-  lines.push('', '<sub>Opened by sentry-triage. Text from Sentry and the LLM is shown as data; labels come only from fixed lists.</sub>')
-  const body = lines.join('\n')
-  return body.length <= MAX_BODY ? body : `${body.slice(0, MAX_BODY)}\n\n_(truncated)_`
+  const head = [...lines, '', '### Exception', ''].join('\n')
+  const footer = '<sub>Opened by sentry-triage. Text from Sentry and the LLM is shown as data; labels come only from fixed lists.</sub>'
+  // The stack takes what is left, so the body is never cut inside its code fence.
+  const room = MAX_BODY - head.length - footer.length - 4
+  const stack = fittedCodeBlock(frames ? `${exception}\n${frames}` : exception, room)
+  const body = `${head}\n${stack}\n\n${footer}`
+  if (body.length <= MAX_BODY) return body
+  // Only reachable with a head beyond any real issue; the head holds no code fence to leave open.
+  return `${body.slice(0, body.lastIndexOf('\n', MAX_BODY))}\n\n_(truncated)_`
+}
+
+/** A code block of at most `room` characters: the text is cut until the block (fences included) fits. */
+function fittedCodeBlock(text: string, room: number): string {
+  const omitted = '_(stack omitted: the issue body is at its size limit)_'
+  let content = cut(text, room)
+  for (;;) {
+    const block = codeBlock(content)
+    if (block.length <= room) return block
+    if (content === '') return room >= omitted.length ? omitted : ''
+    content = cut(content, content.length - (block.length - room))
+  }
 }
 
 /** The note posted on a Sentry issue (plain text: Sentry renders Markdown in notes). */

@@ -247,6 +247,9 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
     }
   }
 
+  // Most urgent first, as the candidates were ordered.
+  const order = new Map(candidates.map(c => [c.id, c]))
+  results.sort((a, b) => compareImpact(order.get(a.sentryId)!, order.get(b.sentryId)!))
   for (const r of results) {
     if (r.action === 'skipped') report.skipped++
     else if (r.action === 'failed') report.failed++
