@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startWorld, runAction, type World } from './fakes/world.js'
 import { buildSentryIssue } from './fakes/sentry.js'
+import type { ScenarioSeed } from './fakes/seed.js'
 
 let world: World | undefined
 afterEach(async () => {
@@ -24,13 +25,13 @@ function openIssuesById(w: World): Map<string, number[]> {
 
 const writes = (w: World) => w.github.requests.filter(r => r.method !== 'GET')
 const sentryWrites = (w: World) => w.sentry.requests.filter(r => r.method !== 'GET')
-const inWindow = (w: World) => w.seed.issues.filter(i => i.id !== (w.seed as { ids?: Record<string, string> }).ids?.old)
+const inWindow = (w: World) => w.seed.issues.filter(i => i.id !== (w.seed as ScenarioSeed).ids.old)
 
 describe('a scheduled run over a night of new Sentry issues', () => {
   it('opens one labelled issue per new Sentry issue, labels the linked one, and a re-run writes nothing', async () => {
     world = await startWorld()
     const w = world
-    const { ids } = w.seed as unknown as { ids: Record<string, string> }
+    const { ids } = w.seed as ScenarioSeed
     const run = await runAction(w)
     expect(run.failed).toBeNull()
 
@@ -163,7 +164,7 @@ describe('modes', () => {
 
   it('max-issues classifies the highest-impact issues first and leaves the rest for the next run', async () => {
     world = await startWorld()
-    const { ids } = world.seed as unknown as { ids: Record<string, string> }
+    const { ids } = world.seed as ScenarioSeed
     const run = await runAction(world, { 'max-issues': '3', 'dry-run': 'true' })
     const classified = run.report!.results.filter(r => r.classifier !== null)
     expect(classified).toHaveLength(3)
@@ -179,7 +180,7 @@ describe('modes', () => {
 describe('model routing', () => {
   it('sends each impact tier to its model, and everything to `model` when routing is off', async () => {
     world = await startWorld()
-    const { ids } = world.seed as unknown as { ids: Record<string, string> }
+    const { ids } = world.seed as ScenarioSeed
     const run = await runAction(world, { 'dry-run': 'true' })
     const byId = new Map(run.report!.results.map(r => [r.sentryId, r]))
     expect(byId.get(ids.fatal)).toMatchObject({ tier: 'critical', model: 'gpt-4.1', classifier: 'llm' })
@@ -215,7 +216,7 @@ describe('model routing', () => {
 describe('grouping, comments and assignees', () => {
   it('group-similar classifies identical signatures once and shares one GitHub issue; off, each gets its own', async () => {
     world = await startWorld()
-    const { ids } = world.seed as unknown as { ids: Record<string, string> }
+    const { ids } = world.seed as ScenarioSeed
     await runAction(world)
     const open = openIssuesById(world)
     expect(open.get(ids.similarA)).toEqual(open.get(ids.similarB))
@@ -231,7 +232,7 @@ describe('grouping, comments and assignees', () => {
 
   it('a later Sentry issue with the same signature joins the existing GitHub issue without an LLM request', async () => {
     world = await startWorld()
-    const { ids } = world.seed as unknown as { ids: Record<string, string> }
+    const { ids } = world.seed as ScenarioSeed
     const held = world.sentry.issues.findIndex(i => i.id === ids.similarB)
     const [similarB] = world.sentry.issues.splice(held, 1)
     await runAction(world)
@@ -275,7 +276,7 @@ describe('grouping, comments and assignees', () => {
 describe('one issue on demand, and the GitHub side', () => {
   it('sentry-issue triages exactly that issue, by shortId, whatever since says', async () => {
     world = await startWorld()
-    const { ids } = world.seed as unknown as { ids: Record<string, string> }
+    const { ids } = world.seed as ScenarioSeed
     const old = world.seed.issues.find(i => i.id === ids.old)!
     const run = await runAction(world, { 'sentry-issue': old.shortId })
     expect(run.failed).toBeNull()
@@ -290,7 +291,7 @@ describe('one issue on demand, and the GitHub side', () => {
     world = await startWorld({ github: { apiPrefix: '/api/v3', includePulls: true, serverUrl: 'https://ghe.example.com' } })
     world.env.GITHUB_SERVER_URL = 'https://ghe.example.com'
     // A pull request quoting a marker must not count as the linked issue.
-    const { ids } = world.seed as unknown as { ids: Record<string, string> }
+    const { ids } = world.seed as ScenarioSeed
     world.github.pulls[0]!.body = `<!-- sentry-triage:v1 {"ids":["${ids.deadlock}"],"sig":null} -->\nquoted`
     const run = await runAction(world, { classifier: 'heuristic' })
     expect(openIssuesById(world).get(ids.deadlock)).toHaveLength(1)

@@ -13,6 +13,7 @@ const MAX_CELL = 300
 const ZWJ = '\u200D'
 
 /** Control characters and bidirectional overrides and marks: invisible, and used to disguise text. */
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
 /** Same-signature issues listed in a body; the marker still holds every id. */
 const MAX_LISTED = 20
