@@ -53,17 +53,27 @@ async function runBundle(w: World, inputs: Record<string, string>): Promise<Spaw
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile
   }
-  for (const [name, value] of Object.entries({ ...w.inputs, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value
+  for (const [name, value] of Object.entries({ ...w.inputs, ...inputs }))
+    env[`INPUT_${name.toUpperCase()}`] = value
   const child = spawn(NODE, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   child.stdout.on('data', chunk => (stdout += chunk))
   child.stderr.on('data', chunk => (stdout += chunk))
   const code = await new Promise<number | null>(resolve => child.on('close', resolve))
-  return { code, stdout, outputs: parseOutputFile(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') }
+  return {
+    code,
+    stdout,
+    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8')
+  }
 }
 
 /** Every label the action could use, so the run makes no label writes (3 s pacing stays affordable). */
-const ALL_LABELS = [...CATEGORIES.map(categoryLabel), ...SEVERITIES.map(severityLabel), 'sentry'].map(name => ({ name, color: '000000', description: 'seeded' }))
+const ALL_LABELS = [
+  ...CATEGORIES.map(categoryLabel),
+  ...SEVERITIES.map(severityLabel),
+  'sentry'
+].map(name => ({ name, color: '000000', description: 'seeded' }))
 
 describe('dist/index.js as the runner runs it', () => {
   it('performs a complete run with real write pacing, and a re-run writes nothing', async () => {
@@ -72,14 +82,25 @@ describe('dist/index.js as the runner runs it', () => {
     expect(first.stdout).not.toMatch(/::error::/)
     expect(first.code).toBe(0)
     // The two highest-impact issues: the fatal crash (opened) and the JWT errors (linked to #7, labelled).
-    expect(first.outputs).toMatchObject({ triaged: '2', created: '1', labeled: '1', skipped: '10', failed: '0' })
+    expect(first.outputs).toMatchObject({
+      triaged: '2',
+      created: '1',
+      labeled: '1',
+      skipped: '10',
+      failed: '0'
+    })
     expect(JSON.parse(first.outputs.results!)).toHaveLength(12)
-    expect(world.github.issues.filter(i => /^<!-- sentry-triage:v1 /.test(i.body ?? ''))).toHaveLength(1)
+    expect(
+      world.github.issues.filter(i => /^<!-- sentry-triage:v1 /.test(i.body ?? ''))
+    ).toHaveLength(1)
     expect(world.github.issue(7)!.labels.some(l => l.name.startsWith('severity:'))).toBe(true)
     expect(first.summary).toMatch(/## Sentry triage/)
     expect(first.stdout).toMatch(/triaged 2, created 1, labelled 1/)
     // `::add-mask::` is the runner's masking command itself: the one place a secret may appear.
-    const printed = first.stdout.split('\n').filter(line => !line.startsWith('::add-mask::')).join('\n')
+    const printed = first.stdout
+      .split('\n')
+      .filter(line => !line.startsWith('::add-mask::'))
+      .join('\n')
     expect(first.stdout.split('\n').filter(line => line.startsWith('::add-mask::'))).toHaveLength(3)
     for (const secret of SECRETS) {
       expect(printed).not.toContain(secret)
@@ -108,9 +129,15 @@ describe('dist/index.js as the runner runs it', () => {
 
   it('exits 1 on bad inputs with one message naming each, before any request', async () => {
     world = await startWorld()
-    const run = await runBundle(world, { 'max-issues': 'abc', since: 'yesterday', 'sentry-url': 'ftp://x' })
+    const run = await runBundle(world, {
+      'max-issues': 'abc',
+      since: 'yesterday',
+      'sentry-url': 'ftp://x'
+    })
     expect(run.code).toBe(1)
-    expect(run.stdout).toMatch(/::error::Invalid inputs:.*Input 'sentry-url'.*Input 'since'.*Input 'max-issues'/)
+    expect(run.stdout).toMatch(
+      /::error::Invalid inputs:.*Input 'sentry-url'.*Input 'since'.*Input 'max-issues'/
+    )
     expect(world.sentry.requests).toHaveLength(0)
     expect(world.github.requests).toHaveLength(0)
   })

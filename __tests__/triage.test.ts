@@ -18,7 +18,8 @@ function openIssuesById(w: World): Map<string, number[]> {
   for (const issue of w.github.issues) {
     const match = /^<!-- sentry-triage:v1 (\{.*?\}) -->/.exec(issue.body ?? '')
     if (!match || issue.state !== 'open') continue
-    for (const id of (JSON.parse(match[1]!) as { ids: string[] }).ids) map.set(id, [...(map.get(id) ?? []), issue.number])
+    for (const id of (JSON.parse(match[1]!) as { ids: string[] }).ids)
+      map.set(id, [...(map.get(id) ?? []), issue.number])
   }
   return map
 }
@@ -61,10 +62,15 @@ describe('a scheduled run over a night of new Sentry issues', () => {
     }
     const seven = w.github.issue(7)!
     expect(seven.labels.map(l => l.name)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^category:/), expect.stringMatching(/^severity:/)])
+      expect.arrayContaining([
+        expect.stringMatching(/^category:/),
+        expect.stringMatching(/^severity:/)
+      ])
     )
     // Labels were created once each, with a colour and a description (not GitHub's grey default).
-    const labelCreates = writes(w).filter(r => r.method === 'POST' && /\/labels$/.test(r.path) && !/issues/.test(r.path))
+    const labelCreates = writes(w).filter(
+      r => r.method === 'POST' && /\/labels$/.test(r.path) && !/issues/.test(r.path)
+    )
     const names = labelCreates.map(r => (r.body as { name: string }).name)
     expect(new Set(names).size).toBe(names.length)
     for (const label of w.github.labels) {
@@ -81,13 +87,17 @@ describe('a scheduled run over a night of new Sentry issues', () => {
     expect(w.llm.stats.requests).toBe(llmBefore)
     expect(writes(w)).toHaveLength(writesBefore)
     expect(again.outputs).toMatchObject({ created: '0', labeled: '0', triaged: '0', skipped: '12' })
-    expect(again.report!.results.every(r => r.action === 'skipped' && r.githubIssue !== null)).toBe(true)
+    expect(again.report!.results.every(r => r.action === 'skipped' && r.githubIssue !== null)).toBe(
+      true
+    )
   })
 
   it('follows Sentry Link cursors while results="true", even across short pages', async () => {
     world = await startWorld({ sentry: { shortPages: 2 } })
     const run = await runAction(world, { classifier: 'heuristic' })
-    const listings = world.sentry.requests.filter(r => /\/organizations\/acme\/issues\/$/.test(r.path))
+    const listings = world.sentry.requests.filter(r =>
+      /\/organizations\/acme\/issues\/$/.test(r.path)
+    )
     expect(listings.length).toBeGreaterThanOrEqual(6)
     expect(listings.slice(1).every(r => r.query.get('cursor'))).toBe(true)
     expect(listings[0]!.query.get('query')).toBe('is:unresolved firstSeen:-24h')
@@ -114,9 +124,14 @@ describe('a scheduled run over a night of new Sentry issues', () => {
     const run = await runAction(world, { environment: 'staging', 'dry-run': 'true' })
     const listing = world.sentry.requests.find(r => /\/issues\/$/.test(r.path))!
     expect(listing.query.get('environment')).toBe('staging')
-    const staging = world.seed.issues.filter(i => (i as { environments?: string[] }).environments?.includes('staging'))
+    const staging = world.seed.issues.filter(i =>
+      (i as { environments?: string[] }).environments?.includes('staging')
+    )
     expect(run.report!.results.map(r => r.sentryId).sort()).toEqual(
-      staging.filter(i => run.report!.results.some(r => r.sentryId === i.id)).map(i => i.id).sort()
+      staging
+        .filter(i => run.report!.results.some(r => r.sentryId === i.id))
+        .map(i => i.id)
+        .sort()
     )
     expect(run.report!.results.length).toBeLessThan(12)
   })
@@ -144,7 +159,9 @@ describe('modes', () => {
     world = await startWorld()
     const run = await runAction(world, { 'create-issues': 'false' })
     expect(run.failed).toBeNull()
-    expect(writes(world).filter(r => r.method === 'POST' && /\/issues$/.test(r.path))).toHaveLength(0)
+    expect(writes(world).filter(r => r.method === 'POST' && /\/issues$/.test(r.path))).toHaveLength(
+      0
+    )
     expect(run.outputs.labeled).toBe('1')
     expect(world.github.issue(7)!.labels.some(l => l.name.startsWith('severity:'))).toBe(true)
     const others = run.report!.results.filter(r => r.action === 'skipped')
@@ -158,8 +175,12 @@ describe('modes', () => {
     expect(run.failed).toBeNull()
     expect(world.llm.stats.requests).toBe(0)
     expect(run.outputs.tokens).toBe('0')
-    expect(run.report!.results.every(r => r.classifier === 'heuristic' && r.model === null)).toBe(true)
-    expect(world.github.issues.filter(i => /Classified by \| heuristic rules/.test(i.body ?? ''))).toHaveLength(10)
+    expect(run.report!.results.every(r => r.classifier === 'heuristic' && r.model === null)).toBe(
+      true
+    )
+    expect(
+      world.github.issues.filter(i => /Classified by \| heuristic rules/.test(i.body ?? ''))
+    ).toHaveLength(10)
   })
 
   it('max-issues classifies the highest-impact issues first and leaves the rest for the next run', async () => {
@@ -183,9 +204,18 @@ describe('model routing', () => {
     const { ids } = world.seed as ScenarioSeed
     const run = await runAction(world, { 'dry-run': 'true' })
     const byId = new Map(run.report!.results.map(r => [r.sentryId, r]))
-    expect(byId.get(ids.fatal)).toMatchObject({ tier: 'critical', model: 'gpt-4.1', classifier: 'llm' })
+    expect(byId.get(ids.fatal)).toMatchObject({
+      tier: 'critical',
+      model: 'gpt-4.1',
+      classifier: 'llm'
+    })
     for (const r of run.report!.results) {
-      const expected = { critical: 'gpt-4.1', high: 'claude-sonnet-4.5', medium: 'gemini-2.5-flash', routine: 'deepseek-v3.2' }[r.tier as 'critical']
+      const expected = {
+        critical: 'gpt-4.1',
+        high: 'claude-sonnet-4.5',
+        medium: 'gemini-2.5-flash',
+        routine: 'deepseek-v3.2'
+      }[r.tier as 'critical']
       expect(r.model).toBe(expected)
     }
     expect(new Set(world.llm.bodies.map(b => b.model)).size).toBeGreaterThanOrEqual(3)
@@ -201,7 +231,9 @@ describe('model routing', () => {
     world = await startWorld()
     await runAction(world, { 'dry-run': 'true' })
     const body = world.llm.bodies[0]!
-    expect((body as { response_format?: { type: string } }).response_format).toEqual({ type: 'json_object' })
+    expect((body as { response_format?: { type: string } }).response_format).toEqual({
+      type: 'json_object'
+    })
     expect(body.messages[0]!.role).toBe('system')
     expect(String(body.messages[0]!.content)).toMatch(/untrusted data/)
     const user = String(body.messages[1]!.content)
@@ -264,7 +296,9 @@ describe('grouping, comments and assignees', () => {
   it('assigns critical-assignees to new issues classified Critical, and only to those', async () => {
     world = await startWorld()
     await runAction(world, { 'critical-assignees': 'alice, @bob', classifier: 'heuristic' })
-    const critical = world.github.issues.filter(i => i.labels.some(l => l.name === 'severity:critical'))
+    const critical = world.github.issues.filter(i =>
+      i.labels.some(l => l.name === 'severity:critical')
+    )
     expect(critical.length).toBeGreaterThan(0)
     for (const issue of world.github.issues) {
       const logins = issue.assignees.map(a => a.login).sort()
@@ -288,7 +322,9 @@ describe('one issue on demand, and the GitHub side', () => {
   })
 
   it('works against GitHub Enterprise Server paths and ignores pull requests in the listing', async () => {
-    world = await startWorld({ github: { apiPrefix: '/api/v3', includePulls: true, serverUrl: 'https://ghe.example.com' } })
+    world = await startWorld({
+      github: { apiPrefix: '/api/v3', includePulls: true, serverUrl: 'https://ghe.example.com' }
+    })
     world.env.GITHUB_SERVER_URL = 'https://ghe.example.com'
     // A pull request quoting a marker must not count as the linked issue.
     const { ids } = world.seed as ScenarioSeed
@@ -296,7 +332,11 @@ describe('one issue on demand, and the GitHub side', () => {
     const run = await runAction(world, { classifier: 'heuristic' })
     expect(openIssuesById(world).get(ids.deadlock)).toHaveLength(1)
     expect(run.failed).toBeNull()
-    expect(world.github.requests.every(r => r.path.startsWith('/api/v3/') || r.path.startsWith('/repositories/'))).toBe(true)
+    expect(
+      world.github.requests.every(
+        r => r.path.startsWith('/api/v3/') || r.path.startsWith('/repositories/')
+      )
+    ).toBe(true)
     expect(run.outputs.created).toBe('11')
     const pullNumbers = world.github.pulls.map(p => p.number)
     expect(pullNumbers.length).toBeGreaterThan(0)
@@ -335,7 +375,9 @@ describe('one issue on demand, and the GitHub side', () => {
 describe('outputs and the job summary', () => {
   it('reports counts, tokens and cost from usage and prices, and one results row per Sentry issue', async () => {
     world = await startWorld()
-    const run = await runAction(world, { prices: 'gpt-4.1=8, claude-sonnet-4.5=15, gemini-2.5-flash=2.5, deepseek-v3.2=0.42' })
+    const run = await runAction(world, {
+      prices: 'gpt-4.1=8, claude-sonnet-4.5=15, gemini-2.5-flash=2.5, deepseek-v3.2=0.42'
+    })
     const tokens = world.llm.stats.promptTokens + world.llm.stats.completionTokens
     expect(Number(run.outputs.tokens)).toBe(tokens)
     expect(Number(run.outputs['cost-usd'])).toBeGreaterThan(0)
@@ -345,14 +387,26 @@ describe('outputs and the job summary', () => {
     expect(results).toHaveLength(12)
     for (const r of results) {
       expect(Object.keys(r)).toEqual(
-        expect.arrayContaining(['sentryId', 'shortId', 'title', 'category', 'severity', 'classifier', 'model', 'action', 'githubIssue'])
+        expect.arrayContaining([
+          'sentryId',
+          'shortId',
+          'title',
+          'category',
+          'severity',
+          'classifier',
+          'model',
+          'action',
+          'githubIssue'
+        ])
       )
     }
     expect(run.summary).toMatch(/\| Category \| Issues \|/)
     expect(run.summary).toMatch(/\| Severity \| Issues \|/)
     expect(run.summary).toMatch(/\| Model \| Requests \|/)
     expect(run.summary).toMatch(/\[#\d+\]\(https:\/\/github\.com\/acme\/shop\/issues\/\d+\)/)
-    expect(run.summary).toMatch(/\[[A-Z-]+\\?-?[A-Z0-9-]*\]\(https:\/\/sentry\.io\/organizations\/acme\/issues\/\d+\/\)/)
+    expect(run.summary).toMatch(
+      /\[[A-Z-]+\\?-?[A-Z0-9-]*\]\(https:\/\/sentry\.io\/organizations\/acme\/issues\/\d+\/\)/
+    )
   })
 })
 
@@ -360,19 +414,34 @@ describe('bad inputs', () => {
   const cases: Array<[string, Record<string, string>, RegExp]> = [
     ['missing sentry-org', { 'sentry-org': '' }, /Input 'sentry-org' is required/],
     ['max-issues: abc', { 'max-issues': 'abc' }, /Input 'max-issues' must be a whole number/],
-    ['since: yesterday', { since: 'yesterday' }, /Input 'since' must be a number followed by m, h, d, w/],
-    ['sentry-url: ftp://x', { 'sentry-url': 'ftp://x' }, /Input 'sentry-url' must be an https:\/\/ URL/],
+    [
+      'since: yesterday',
+      { since: 'yesterday' },
+      /Input 'since' must be a number followed by m, h, d, w/
+    ],
+    [
+      'sentry-url: ftp://x',
+      { 'sentry-url': 'ftp://x' },
+      /Input 'sentry-url' must be an https:\/\/ URL/
+    ],
     ['unknown classifier', { classifier: 'gpt' }, /Input 'classifier' must be llm or heuristic/],
-    ['plain http to a remote LLM', { 'holysheep-base-url': 'http://api.example.com/v1' }, /Input 'holysheep-base-url'/],
+    [
+      'plain http to a remote LLM',
+      { 'holysheep-base-url': 'http://api.example.com/v1' },
+      /Input 'holysheep-base-url'/
+    ],
     ['dry-run: maybe', { 'dry-run': 'maybe' }, /Input 'dry-run' must be true or false/]
   ]
-  it.each(cases)('%s fails with a message naming the input, before any request', async (_name, inputs, message) => {
-    world = await startWorld()
-    const run = await runAction(world, inputs)
-    expect(run.failed).toMatch(message)
-    expect(run.report).toBeUndefined()
-    expect(world.sentry.requests).toHaveLength(0)
-    expect(world.github.requests).toHaveLength(0)
-    expect(world.llm.requests).toHaveLength(0)
-  })
+  it.each(cases)(
+    '%s fails with a message naming the input, before any request',
+    async (_name, inputs, message) => {
+      world = await startWorld()
+      const run = await runAction(world, inputs)
+      expect(run.failed).toMatch(message)
+      expect(run.report).toBeUndefined()
+      expect(world.sentry.requests).toHaveLength(0)
+      expect(world.github.requests).toHaveLength(0)
+      expect(world.llm.requests).toHaveLength(0)
+    }
+  )
 })

@@ -30763,6 +30763,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// UNUSED EXPORTS: coreIO
+
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -33493,7 +33495,7 @@ function addPath(inputPath) {
  * @param     options  optional. See InputOptions.
  * @returns   string
  */
-function core_getInput(name, options) {
+function getInput(name, options) {
     const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
     if (options && options.required && !val) {
         throw new Error(`Input required and not supplied: ${name}`);
@@ -33512,7 +33514,7 @@ function core_getInput(name, options) {
  *
  */
 function getMultilineInput(name, options) {
-    const inputs = core_getInput(name, options)
+    const inputs = getInput(name, options)
         .split('\n')
         .filter(x => x !== '');
     if (options && options.trimWhitespace === false) {
@@ -33533,7 +33535,7 @@ function getMultilineInput(name, options) {
 function getBooleanInput(name, options) {
     const trueValue = ['true', 'True', 'TRUE'];
     const falseValue = ['false', 'False', 'FALSE'];
-    const val = core_getInput(name, options);
+    const val = getInput(name, options);
     if (trueValue.includes(val))
         return true;
     if (falseValue.includes(val))
@@ -37793,16 +37795,16 @@ const $ZodEnum = /*@__PURE__*/ $constructor("$ZodEnum", (inst, def) => {
         return payload;
     };
 });
-const $ZodLiteral = /*@__PURE__*/ $constructor("$ZodLiteral", (inst, def) => {
+const $ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodLiteral", (inst, def) => {
     $ZodType.init(inst, def);
     const values = new Set(def.values);
     inst._zod.values = values;
-    defineLazyInternal(inst, "pattern", (zod) => {
+    util.defineLazyInternal(inst, "pattern", (zod) => {
         const vals = zod.def.values;
         // unmatchable fallback, RE2-safe: an empty alternation would compile to /^()$/, which matches ""
         return new RegExp(vals.length
             ? `^(${vals
-                .map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o))
+                .map((o) => typeof o === "string" ? util.escapeRegex(o) : o ? util.escapeRegex(o.toString()) : String(o))
                 .join("|")})$`
             : "^[^\\s\\S]$");
     });
@@ -37819,7 +37821,7 @@ const $ZodLiteral = /*@__PURE__*/ $constructor("$ZodLiteral", (inst, def) => {
         });
         return payload;
     };
-});
+})));
 const $ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodFile", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, _ctx) => {
@@ -42866,10 +42868,10 @@ function nativeEnum(entries, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodLiteral = /*@__PURE__*/ $constructor("ZodLiteral", (inst, def) => {
-    $ZodLiteral.init(inst, def);
+const ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodLiteral", (inst, def) => {
+    core.$ZodLiteral.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => literalProcessor(inst, ctx, json, params);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.literalProcessor(inst, ctx, json, params);
     inst.values = new Set(def.values);
     Object.defineProperty(inst, "value", {
         get() {
@@ -42879,12 +42881,12 @@ const ZodLiteral = /*@__PURE__*/ $constructor("ZodLiteral", (inst, def) => {
             return def.values[0];
         },
     });
-});
+})));
 function literal(value, params) {
     return new ZodLiteral({
         type: "literal",
         values: Array.isArray(value) ? value : [value],
-        ...normalizeParams(params),
+        ...util.normalizeParams(params),
     });
 }
 const ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFile", (inst, def) => {
@@ -43373,8 +43375,9 @@ const pricesInput = schemas_string().transform((value, ctx) => {
 });
 const labelsInput = schemas_string()
     .transform(list)
-    .pipe(array(schemas_string()
-    .max(MAX_LABEL_LENGTH, { error: `each label must be at most ${MAX_LABEL_LENGTH} characters` })));
+    .pipe(array(schemas_string().max(MAX_LABEL_LENGTH, {
+    error: `each label must be at most ${MAX_LABEL_LENGTH} characters`
+})));
 const loginsInput = schemas_string()
     .transform(value => list(value).map(login => login.replace(/^@/, '')))
     .pipe(array(schemas_string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, {
@@ -43386,8 +43389,18 @@ const slugsInput = schemas_string()
     error: 'each entry must be a Sentry project slug (letters, digits, - and _)'
 })));
 const config_required = (form) => schemas_string({ error: `is required: ${form}` }).min(1, { error: `is required: ${form}` });
+/** Credentials travel in HTTP headers: one printable token, no spaces or line breaks. */
+const TOKEN = /^[\x21-\x7E]+$/;
+const TOKEN_FORM = 'must be a single token without spaces, line breaks or control characters';
+const tokenInput = (form) => config_required(form)
+    .transform(s => s.trim())
+    .refine(s => TOKEN.test(s), { error: TOKEN_FORM });
+const optionalTokenInput = schemas_string()
+    .transform(s => s.trim())
+    .refine(s => s === '' || TOKEN.test(s), { error: TOKEN_FORM })
+    .transform(s => s || null);
 const schema = object({
-    'sentry-token': config_required('a Sentry auth token'),
+    'sentry-token': tokenInput('a Sentry auth token'),
     'sentry-org': config_required('the Sentry organization slug').regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, {
         error: 'must be a Sentry organization slug (letters, digits, - and _)'
     }),
@@ -43397,7 +43410,7 @@ const schema = object({
     since: durationInput(['m', 'h', 'd', 'w'], '30m, 6h, 24h, 7d', MAX_SINCE_MS),
     environment: schemas_string().transform(s => s.trim() || null),
     'max-issues': integerInput(1, 1000),
-    'holysheep-api-key': schemas_string().transform(s => s.trim() || null),
+    'holysheep-api-key': optionalTokenInput,
     'holysheep-base-url': baseUrlInput,
     classifier: schemas_string()
         .transform(s => s.trim().toLowerCase())
@@ -43409,8 +43422,10 @@ const schema = object({
     routing: booleanInput,
     'max-concurrency': integerInput(1, 32),
     redact: booleanInput,
-    'github-token': config_required('a GitHub token with issues: write'),
-    repository: schemas_string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+    'github-token': tokenInput('a GitHub token with issues: write (or set GITHUB_TOKEN)'),
+    repository: schemas_string()
+        .min(1, { error: 'must be owner/repo (GITHUB_REPOSITORY is not set either)', abort: true })
+        .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
         error: 'must be owner/repo (or leave it empty to use GITHUB_REPOSITORY)'
     }),
     'create-issues': booleanInput,
@@ -43421,9 +43436,9 @@ const schema = object({
     'group-similar': booleanInput,
     'sentry-issue': schemas_string()
         .transform(s => s.trim())
-        .pipe(union([literal(''), schemas_string().regex(/^(\d+|[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9]+)$/)], {
+        .refine(s => s === '' || /^(\d+|[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9]+)$/.test(s), {
         error: 'must be a Sentry issue id (digits) or shortId (e.g. CHECKOUT-API-1A)'
-    }))
+    })
         .transform(s => s || null),
     'sentry-webhook-secret': schemas_string().transform(s => s || null),
     'critical-assignees': loginsInput,
@@ -43466,14 +43481,10 @@ function readConfig(getInput, env = process.env) {
             const secret = /token|key|secret/.test(name);
             return `Input '${name}' ${issue.message}${secret ? '' : shown}`;
         });
-    if (parsed.success) {
-        const data = parsed.data;
-        if (data.classifier === 'llm' && !data['holysheep-api-key']) {
-            problems.push("Input 'holysheep-api-key' is required when classifier is llm (set classifier: heuristic to triage without an LLM)");
-        }
-        if (data.repository === '') {
-            problems.push("Input 'repository' must be owner/repo (GITHUB_REPOSITORY is not set either)");
-        }
+    // Checked on the raw values, so that it is reported together with every other mistake.
+    if ((raw.classifier ?? '').trim().toLowerCase() === 'llm' &&
+        (raw['holysheep-api-key'] ?? '').trim() === '') {
+        problems.push("Input 'holysheep-api-key' is required when classifier is llm (set classifier: heuristic to triage without an LLM)");
     }
     problems.push(...extra);
     if (!parsed.success || problems.length > 0 || !githubApiUrl.success || !githubServerUrl.success) {
@@ -43521,14 +43532,26 @@ function readConfig(getInput, env = process.env) {
         timeBudgetMs: d['time-budget'].ms
     };
 }
-function shorten(value) {
+function shorten(raw) {
+    // Never echo credentials written into a URL.
+    const value = raw.replace(/(\/\/)[^/\s]*@/g, '$1[credentials]@');
     return value.length > 60 ? `${value.slice(0, 57)}...` : value;
 }
 
 ;// CONCATENATED MODULE: ./src/http.ts
 
 
-const realSleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+const realSleep = (ms, signal) => new Promise(resolve => {
+    if (signal?.aborted)
+        return resolve();
+    const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+});
 /**
  * The wall-time budget of a whole run, shared by every client: retries stop waiting once it is
  * spent, so a night of outages cannot burn an hour of Actions minutes.
@@ -43580,21 +43603,23 @@ const RETRYABLE_CODES = new Set([
     'UND_ERR_BODY_TIMEOUT',
     'UND_ERR_CLOSED'
 ]);
+/** Duck-typed, not `instanceof`: undici's DOMExceptions and errors from another realm count too. */
 function isRetryableError(error) {
-    if (!(error instanceof Error))
+    if (!error || typeof error !== 'object')
         return false;
-    if (error.name === 'TimeoutError' || error.name === 'AbortError')
+    const { name, code, cause } = error;
+    if (name === 'TimeoutError' || name === 'AbortError')
         return true;
-    const code = error.code;
-    const causeCode = error.cause?.code;
-    return RETRYABLE_CODES.has(String(code)) || RETRYABLE_CODES.has(String(causeCode));
+    return RETRYABLE_CODES.has(String(code)) || RETRYABLE_CODES.has(String(cause?.code));
 }
 /**
  * How long the server asked us to wait, in ms, or null. Understands `Retry-After` (seconds or an
  * HTTP date), `retry-after-ms` (OpenAI), and Sentry's `X-Sentry-Rate-Limit-Reset` (epoch seconds:
- * Sentry's 429 carries no Retry-After).
+ * Sentry's 429 carries no Retry-After). Sentry sends its rate-limit headers on every answer, so the
+ * reset time only counts for a 429 (or when no requests remain in the window): a 502 is retried
+ * with the usual backoff, not held until the rate-limit window turns over.
  */
-function serverRequestedDelay(headers, now = Date.now()) {
+function serverRequestedDelay(headers, now = Date.now(), status = 429) {
     const ms = headers['retry-after-ms'];
     if (ms && /^\d+(\.\d+)?$/.test(ms))
         return Number(ms);
@@ -43607,7 +43632,8 @@ function serverRequestedDelay(headers, now = Date.now()) {
             return Math.max(0, date - now);
     }
     const reset = headers['x-sentry-rate-limit-reset'];
-    if (reset && /^\d+(\.\d+)?$/.test(reset))
+    const limited = status === 429 || headers['x-sentry-rate-limit-remaining'] === '0';
+    if (limited && reset && /^\d+(\.\d+)?$/.test(reset))
         return Math.max(0, Number(reset) * 1000 - now);
     return null;
 }
@@ -43661,10 +43687,14 @@ class http_HttpClient {
         const url = this.resolve(opts.url);
         const endpoint = endpointOf(opts.method, url);
         let lastError;
+        const abandoned = () => new HttpError(`${service} request ${endpoint} was abandoned: ${errorMessage(opts.signal?.reason ?? 'cancelled')}`, service, null, endpoint, null);
         for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+            if (opts.signal?.aborted)
+                throw abandoned();
             if (attempt > 1 && budget.exhausted)
                 break;
             const timeout = Math.max(1, Math.min(this.options.timeoutMs, budget.remainingMs() || 1));
+            const timeoutSignal = AbortSignal.timeout(timeout);
             let status;
             let headers;
             let text;
@@ -43678,7 +43708,7 @@ class http_HttpClient {
                         ...this.options.headers
                     },
                     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-                    signal: AbortSignal.timeout(timeout),
+                    signal: opts.signal ? AbortSignal.any([timeoutSignal, opts.signal]) : timeoutSignal,
                     dispatcher: this.options.dispatcher
                 });
                 status = response.statusCode;
@@ -43686,27 +43716,31 @@ class http_HttpClient {
                 text = await response.body.text();
             }
             catch (error) {
-                const reason = error instanceof Error && error.name === 'TimeoutError'
+                if (opts.signal?.aborted)
+                    throw abandoned();
+                const timedOut = timeoutSignal.aborted || (error instanceof Error && error.name === 'TimeoutError');
+                const reason = timedOut
                     ? `timed out after ${timeout} ms`
-                    : `failed: ${errorMessage(error)}`;
+                    : `failed: ${this.scrub(errorMessage(error))}`;
                 lastError = new HttpError(`${service} request ${endpoint} ${reason}`, service, null, endpoint, null, {
                     cause: error
                 });
-                if (!isRetryableError(error) || attempt === this.retry.attempts)
+                if (!(timedOut || isRetryableError(error)) || attempt === this.retry.attempts)
                     break;
-                await this.backoff(attempt, null);
+                if (!(await this.backoff(attempt, null, opts.signal)))
+                    break;
                 continue;
             }
             const body = parseJson(text);
             if ((status >= 200 && status < 300) || opts.acceptStatus?.includes(status)) {
                 const parsed = opts.schema.safeParse(body);
                 if (!parsed.success) {
-                    throw new HttpError(`${service} sent an unexpected response for ${endpoint}: ${prettifyError(parsed.error).slice(0, 500)}`, service, status, endpoint, body);
+                    throw new HttpError(`${service} sent an unexpected response for ${endpoint}: ${this.scrub(prettifyError(parsed.error).slice(0, 500))}`, service, status, endpoint, body);
                 }
                 return { status, headers, data: parsed.data };
             }
             const described = this.options.describeError?.(status, body, endpoint);
-            const detail = described ?? `${service} answered ${status} for ${endpoint}${errorDetail(body)}`;
+            const detail = this.scrub(described ?? `${service} answered ${status} for ${endpoint}${errorDetail(body)}`);
             lastError = new HttpError(detail, service, status, endpoint, body);
             if (status >= 300 && status < 400) {
                 lastError = new HttpError(`${service} answered ${status} (a redirect) for ${endpoint}: redirects are not followed; check the base URL`, service, status, endpoint, body);
@@ -43715,20 +43749,55 @@ class http_HttpClient {
             const retryable = isRetryableStatus(status) && (this.options.isRetryable?.(status, body) ?? true);
             if (!retryable || attempt === this.retry.attempts)
                 break;
-            const requested = serverRequestedDelay(headers, this.now());
-            if (!(await this.backoff(attempt, requested)))
+            const requested = serverRequestedDelay(headers, this.now(), status);
+            if (!(await this.backoff(attempt, requested, opts.signal)))
                 break;
         }
-        throw lastError ?? new HttpError(`${service} request ${endpoint} was not attempted: the time budget is spent`, service, null, endpoint, null);
+        if (opts.signal?.aborted)
+            throw abandoned();
+        throw (lastError ??
+            new HttpError(`${service} request ${endpoint} was not attempted: the time budget is spent`, service, null, endpoint, null));
     }
-    /** Waits before the next attempt; false when the wait would overrun the run's budget. */
-    async backoff(attempt, requestedMs) {
+    /**
+     * Waits before the next attempt; false when the wait would overrun the run's budget or the
+     * caller gave up meanwhile.
+     */
+    async backoff(attempt, requestedMs, signal) {
         const exponential = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-        const delay = requestedMs !== null ? Math.min(requestedMs, this.retry.maxDelayMs * 4) : this.random() * exponential;
+        const delay = requestedMs !== null
+            ? Math.min(requestedMs, this.retry.maxDelayMs * 4)
+            : this.random() * exponential;
         if (delay >= this.options.budget.remainingMs())
             return false;
-        await this.sleep(delay);
-        return true;
+        if (!signal) {
+            await this.sleep(delay);
+            return true;
+        }
+        if (signal.aborted)
+            return false;
+        let onAbort;
+        const aborted = new Promise(resolve => {
+            onAbort = () => resolve();
+            signal.addEventListener('abort', onAbort, { once: true });
+        });
+        try {
+            await Promise.race([this.sleep(delay, signal), aborted]);
+        }
+        finally {
+            if (onAbort)
+                signal.removeEventListener('abort', onAbort);
+        }
+        return !signal.aborted;
+    }
+    /** The client's own credentials never travel inside an error message, whatever a server echoes. */
+    scrub(text) {
+        let out = text;
+        for (const value of Object.values(this.options.headers)) {
+            const secret = value.replace(/^(?:bearer|token|basic)\s+/i, '').trim();
+            if (secret.length >= 6)
+                out = out.split(secret).join('[secret]');
+        }
+        return out;
     }
 }
 function parseJson(text) {
@@ -43747,7 +43816,10 @@ function errorDetail(body) {
     if (body && typeof body === 'object') {
         const record = body;
         const nested = record.error;
-        detail = record.detail ?? record.message ?? (nested && typeof nested === 'object' ? nested.message : record.error);
+        detail =
+            record.detail ??
+                record.message ??
+                (nested && typeof nested === 'object' ? nested.message : record.error);
     }
     else {
         detail = body;
@@ -43762,6 +43834,10 @@ function errorMessage(error) {
         return error.message;
     if (typeof error === 'string')
         return error;
+    // A DOMException or an Error from another realm (a VM context) is not `instanceof Error` here.
+    const message = error?.message;
+    if (typeof message === 'string' && message !== '')
+        return message;
     try {
         return JSON.stringify(error);
     }
@@ -43794,7 +43870,10 @@ const annotationSchema = union([
     }
     if (value && typeof value === 'object' && 'url' in value && typeof value.url === 'string') {
         const displayName = value.displayName;
-        return { displayName: typeof displayName === 'string' ? displayName : value.url, url: value.url };
+        return {
+            displayName: typeof displayName === 'string' ? displayName : value.url,
+            url: value.url
+        };
     }
     return null;
 });
@@ -43878,7 +43957,16 @@ const frameSchema = looseObject({
 const exceptionValueSchema = looseObject({
     type: optionalString,
     value: optionalString,
-    stacktrace: looseObject({ frames: array(frameSchema.catch({ filename: null, function: null, lineNo: null, inApp: false, line: null })).nullish() })
+    stacktrace: looseObject({
+        frames: array(frameSchema.catch({
+            filename: null,
+            function: null,
+            lineNo: null,
+            inApp: false,
+            line: null
+        }))
+            .nullish()
+    })
         .nullish()
 });
 const eventSchema = looseObject({
@@ -43951,7 +44039,8 @@ class SentryClient {
                     : 'event:read';
             return `Sentry answered 403 for ${org} (${endpoint}): the token lacks ${scope}`;
         }
-        if (status === 404 && /^GET \/api\/0\/organizations\/[^/]+\/(issues|projects)\/$/.test(endpoint)) {
+        if (status === 404 &&
+            /^GET \/api\/0\/organizations\/[^/]+\/(issues|projects)\/$/.test(endpoint)) {
             return `Sentry answered 404: ${org} was not found at ${baseUrl} (check sentry-org, and sentry-url: organizations in the EU live on https://de.sentry.io)`;
         }
         if (status === 429) {
@@ -44029,7 +44118,12 @@ class SentryClient {
             });
             return response.data;
         }
-        const params = new URLSearchParams({ query: idOrShortId, shortIdLookup: '1', limit: '1', collapse: 'stats' });
+        const params = new URLSearchParams({
+            query: idOrShortId,
+            shortIdLookup: '1',
+            limit: '1',
+            collapse: 'stats'
+        });
         const response = await this.http.request({
             method: 'GET',
             url: this.orgPath(`issues/?${params}`),
@@ -49409,11 +49503,19 @@ const MAX_TITLE = 256;
 const MAX_PROSE = 1_000;
 const MAX_CELL = 300;
 const ZWJ = '\u200D';
-/** Control and bidirectional-override characters: invisible, and used to disguise text. */
-const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
+/** Control characters and bidirectional overrides and marks: invisible, and used to disguise text. */
+const INVISIBLE = 
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
+/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+/** Same-signature issues listed in a body; the marker still holds every id. */
+const MAX_LISTED = 20;
+/** Longer URLs are shown as their label only: a permalink is never this long. */
+const MAX_URL = 800;
 function cut(text, max) {
     if (text.length <= max)
         return text;
+    if (max <= 0)
+        return '';
     return `${text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
 }
 /** `@user` and `@org/team` stay readable but cannot notify anyone. */
@@ -49434,7 +49536,9 @@ function inline(text, max = MAX_CELL) {
     // Issue references: `#12`, `GH-12`, `owner/repo#12`.
     out = out.replace(/#(?=\d)/g, `#${ZWJ}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZWJ}`);
     // Bare URLs would autolink (and cross-reference issues they point at).
-    out = out.replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, `$1:/${ZWJ}/`).replace(/\bwww\./gi, `www${ZWJ}.`);
+    out = out
+        .replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, `$1:/${ZWJ}/`)
+        .replace(/\bwww\./gi, `www${ZWJ}.`);
     return out;
 }
 /** A fenced code block that untrusted text cannot leave: the fence outgrows any backtick run. */
@@ -49450,13 +49554,17 @@ function render_link(label, url) {
     return safe ? `[${label}](${safe})` : label;
 }
 function safeUrl(url) {
-    if (!url)
+    if (!url || url.length > MAX_URL)
         return null;
     try {
         const parsed = new URL(url);
         if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
             return null;
-        return parsed.toString().replace(/[()<> "'`\\]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+        // `|` would split a table cell; the others would end the link or open HTML.
+        const safe = parsed
+            .toString()
+            .replace(/[()<> "'`\\|[\]]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+        return safe.length <= MAX_URL ? safe : null;
     }
     catch {
         return null;
@@ -49464,8 +49572,17 @@ function safeUrl(url) {
 }
 /** A plain-text title: GitHub does not render Markdown there, but mentions are still neutralised. */
 function renderTitle(issue, redact) {
-    const title = redact(`[${issue.shortId}] ${issue.title}`).replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
-    return cut(neutraliseMentions(title), MAX_TITLE);
+    const title = redact(`[${issue.shortId}] ${issue.title}`)
+        .replace(INVISIBLE, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+    // Titles are plain text, so entities would show literally: a zero-width joiner breaks references
+    // (`#1234` in a title cross-references issue 1234) and tags (notifications show titles raw).
+    const safe = neutraliseMentions(title)
+        .replace(/#(?=\d)/g, `#${ZWJ}`)
+        .replace(/\b(GH)-(?=\d)/gi, `$1-${ZWJ}`)
+        .replace(/<(?=[A-Za-z/!?])/g, `<${ZWJ}`);
+    return cut(safe, MAX_TITLE);
 }
 const MARKER_PREFIX = '<!-- sentry-triage:v1 ';
 function renderMarker(marker) {
@@ -49480,11 +49597,12 @@ function renderMarker(marker) {
 function parseMarker(body) {
     if (!body || !body.startsWith(MARKER_PREFIX))
         return null;
-    const end = body.indexOf(' -->');
+    const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
+    const end = firstLine.indexOf(' -->');
     if (end < 0)
         return null;
     try {
-        const value = JSON.parse(body.slice(MARKER_PREFIX.length, end));
+        const value = JSON.parse(firstLine.slice(MARKER_PREFIX.length, end));
         if (!value || typeof value !== 'object')
             return null;
         const { ids, sig } = value;
@@ -49534,10 +49652,13 @@ function renderIssueBody(input) {
     if (event?.release)
         lines.push(`| Release | ${inline(r(event.release), 100)} |`);
     if (input.others.length > 0) {
-        lines.push('', `### Same signature (${input.others.length + 1} Sentry issues)`, '');
-        for (const other of [issue, ...input.others]) {
+        const all = [issue, ...input.others];
+        lines.push('', `### Same signature (${all.length} Sentry issues)`, '');
+        for (const other of all.slice(0, MAX_LISTED)) {
             lines.push(`- ${render_link(inline(other.shortId, 80), other.permalink)} · ${inline(other.project.slug, 100)} · ${render_number(other.count)} events · ${render_number(other.userCount)} users`);
         }
+        if (all.length > MAX_LISTED)
+            lines.push(`- … and ${all.length - MAX_LISTED} more`);
     }
     const exception = [
         ...(event?.exceptions ?? []).map(e => `${e.type ?? 'Error'}: ${e.value ?? ''}`),
@@ -49551,10 +49672,29 @@ function renderIssueBody(input) {
         return cut(r(`  at ${f.function ?? '?'} (${where})${f.line ? `\n      ${f.line}` : ''}`) ?? '', 400);
     })
         .join('\n');
-    lines.push('', '### Exception', '', codeBlock(frames ? `${exception}\n${frames}` : exception));
-    lines.push('', '<sub>Opened by sentry-triage. Text from Sentry and the LLM is shown as data; labels come only from fixed lists.</sub>');
-    const body = lines.join('\n');
-    return body.length <= MAX_BODY ? body : `${body.slice(0, MAX_BODY)}\n\n_(truncated)_`;
+    const head = [...lines, '', '### Exception', ''].join('\n');
+    const footer = '<sub>Opened by sentry-triage. Text from Sentry and the LLM is shown as data; labels come only from fixed lists.</sub>';
+    // The stack takes what is left, so the body is never cut inside its code fence.
+    const room = MAX_BODY - head.length - footer.length - 4;
+    const stack = fittedCodeBlock(frames ? `${exception}\n${frames}` : exception, room);
+    const body = `${head}\n${stack}\n\n${footer}`;
+    if (body.length <= MAX_BODY)
+        return body;
+    // Only reachable with a head beyond any real issue; the head holds no code fence to leave open.
+    return `${body.slice(0, body.lastIndexOf('\n', MAX_BODY))}\n\n_(truncated)_`;
+}
+/** A code block of at most `room` characters: the text is cut until the block (fences included) fits. */
+function fittedCodeBlock(text, room) {
+    const omitted = '_(stack omitted: the issue body is at its size limit)_';
+    let content = cut(text, room);
+    for (;;) {
+        const block = codeBlock(content);
+        if (block.length <= room)
+            return block;
+        if (content === '')
+            return room >= omitted.length ? omitted : '';
+        content = cut(content, content.length - (block.length - room));
+    }
 }
 /** The note posted on a Sentry issue (plain text: Sentry renders Markdown in notes). */
 function renderSentryComment(c, githubUrl, redact) {
@@ -49603,6 +49743,13 @@ const github_issueSchema = looseObject({
     }
 }));
 const labelSchema = looseObject({ name: schemas_string() });
+/** Validates a GitHub answer; a wrong shape is a short sentence naming the endpoint, not a dump. */
+function parseAnswer(schema, data, endpoint) {
+    const parsed = schema.safeParse(data);
+    if (parsed.success)
+        return parsed.data;
+    throw new Error(`GitHub sent an unexpected response for ${endpoint}: ${prettifyError(parsed.error).split('\n').slice(0, 4).join(' ').slice(0, 300)}`);
+}
 /** Turns a GitHub failure into a sentence naming what to fix. */
 function describeGitHubError(error, what, repository) {
     const e = error;
@@ -49610,7 +49757,8 @@ function describeGitHubError(error, what, repository) {
     let message;
     if (status === 401)
         message = `GitHub answered 401 while ${what}: github-token is invalid or expired`;
-    else if (status === 403 && /not accessible by integration|must have (push|admin)|permission/i.test(e.message ?? '')) {
+    else if (status === 403 &&
+        /not accessible by integration|must have (push|admin)|permission/i.test(e.message ?? '')) {
         message = `GitHub answered 403 while ${what} in ${repository}: the token needs issues: write (add "permissions: issues: write" to the job)`;
     }
     else if (status === 404) {
@@ -49625,7 +49773,15 @@ function describeGitHubError(error, what, repository) {
     return new Error(message, { cause: error });
 }
 function validationDetail(data) {
-    const parsed = looseObject({ message: schemas_string().optional(), errors: array(looseObject({ code: schemas_string().optional(), field: schemas_string().optional(), message: schemas_string().optional() })).optional() })
+    const parsed = looseObject({
+        message: schemas_string().optional(),
+        errors: array(looseObject({
+            code: schemas_string().optional(),
+            field: schemas_string().optional(),
+            message: schemas_string().optional()
+        }))
+            .optional()
+    })
         .safeParse(data);
     if (!parsed.success)
         return '';
@@ -49667,19 +49823,38 @@ class GitHubClient {
         };
         this.octokit = getOctokit(options.token, {
             baseUrl: options.apiUrl,
-            log: { debug: () => { }, info: () => { }, warn: (m) => options.warn?.(m), error: (m) => options.warn?.(m) },
+            log: {
+                debug: () => { },
+                info: () => { },
+                warn: (m) => options.warn?.(m),
+                error: (m) => options.warn?.(m)
+            },
             throttle: {
                 onRateLimit: onLimit('primary'),
                 onSecondaryRateLimit: onLimit('secondary'),
                 retryAfterBaseValue: retryBase,
                 // Per-client groups, so the pacing is this client's own (the plugin's defaults are process-global).
-                write: new (light_default()).Group({ maxConcurrent: 1, minTime: options.writeSpacingMs ?? WRITE_SPACING_MS }),
-                notifications: new (light_default()).Group({ maxConcurrent: 1, minTime: options.notifySpacingMs ?? NOTIFY_SPACING_MS })
+                write: new (light_default()).Group({
+                    maxConcurrent: 1,
+                    minTime: options.writeSpacingMs ?? WRITE_SPACING_MS
+                }),
+                notifications: new (light_default()).Group({
+                    maxConcurrent: 1,
+                    minTime: options.notifySpacingMs ?? NOTIFY_SPACING_MS
+                })
             },
             // 429 is the throttling plugin's; retrying it here too would double the wait.
-            retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retryAfterBaseValue: retryBase }
+            retry: {
+                doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+                retryAfterBaseValue: retryBase
+            }
         }, retry, throttling);
+        const origin = new URL(options.apiUrl).origin;
         this.octokit.hook.before('request', request => {
+            // paginate() follows Link headers wherever they point: the token stays on the API's origin.
+            if (/^https?:\/\//i.test(request.url) && new URL(request.url).origin !== origin) {
+                throw new Error(`GitHub pointed to ${new URL(request.url).origin}, which is not ${origin}: refusing to send the token there`);
+            }
             request.request = { ...request.request, signal: AbortSignal.timeout(options.timeoutMs) };
         });
     }
@@ -49702,8 +49877,7 @@ class GitHubClient {
                 direction: 'desc',
                 ...(since ? { since } : {})
             });
-            return array(github_issueSchema)
-                .parse(items)
+            return parseAnswer(array(github_issueSchema), items, 'GET /repos/{owner}/{repo}/issues')
                 .filter(i => !i.isPull)
                 .map(i => i.issue);
         }
@@ -49714,12 +49888,17 @@ class GitHubClient {
     /** One issue by number (for a Sentry annotation pointing outside the listing), or null if gone. */
     async getIssue(number) {
         try {
-            const { data } = await this.octokit.rest.issues.get({ owner: this.owner, repo: this.repo, issue_number: number });
-            const parsed = github_issueSchema.parse(data);
+            const { data } = await this.octokit.rest.issues.get({
+                owner: this.owner,
+                repo: this.repo,
+                issue_number: number
+            });
+            const parsed = parseAnswer(github_issueSchema, data, 'GET /repos/{owner}/{repo}/issues/{number}');
             return parsed.isPull ? null : parsed.issue;
         }
         catch (error) {
-            if (error?.status === 404 || error?.status === 410)
+            if (error?.status === 404 ||
+                error?.status === 410)
                 return null;
             throw describeGitHubError(error, `reading issue #${number}`, this.repository);
         }
@@ -49733,7 +49912,8 @@ class GitHubClient {
                 repo: this.repo,
                 per_page: 100
             });
-            this.labelCache = new Map(array(labelSchema).parse(items).map(l => [l.name.toLowerCase(), l.name]));
+            const labels = parseAnswer(array(labelSchema), items, 'GET /repos/{owner}/{repo}/labels');
+            this.labelCache = new Map(labels.map(l => [l.name.toLowerCase(), l.name]));
             return this.labelCache;
         }
         catch (error) {
@@ -49774,7 +49954,7 @@ class GitHubClient {
                     ...(issue.assignees.length > 0 ? { assignees: issue.assignees } : {}),
                     request: { retries: 0 }
                 });
-                return github_issueSchema.parse(data).issue;
+                return parseAnswer(github_issueSchema, data, 'POST /repos/{owner}/{repo}/issues').issue;
             }
             catch (error) {
                 if (!isTransient(error) || attempt >= 3)
@@ -49791,7 +49971,12 @@ class GitHubClient {
         if (labels.length === 0)
             return;
         try {
-            await this.octokit.rest.issues.addLabels({ owner: this.owner, repo: this.repo, issue_number: number, labels });
+            await this.octokit.rest.issues.addLabels({
+                owner: this.owner,
+                repo: this.repo,
+                issue_number: number,
+                labels
+            });
         }
         catch (error) {
             throw describeGitHubError(error, `labelling issue #${number}`, this.repository);
@@ -49800,14 +49985,23 @@ class GitHubClient {
     /** Rewrites an issue body (to extend a shared issue's marker with a new Sentry id). */
     async updateBody(number, body) {
         try {
-            await this.octokit.rest.issues.update({ owner: this.owner, repo: this.repo, issue_number: number, body });
+            await this.octokit.rest.issues.update({
+                owner: this.owner,
+                repo: this.repo,
+                issue_number: number,
+                body
+            });
         }
         catch (error) {
             throw describeGitHubError(error, `updating issue #${number}`, this.repository);
         }
     }
     async getBody(number) {
-        const { data } = await this.octokit.rest.issues.get({ owner: this.owner, repo: this.repo, issue_number: number });
+        const { data } = await this.octokit.rest.issues.get({
+            owner: this.owner,
+            repo: this.repo,
+            issue_number: number
+        });
         return data.body ?? '';
     }
     /** Closes a duplicate a racing run opened, pointing at the issue that stays. */
@@ -49841,7 +50035,8 @@ const MAX_COMPLETION_TOKENS = 400;
 const completionSchema = looseObject({
     model: schemas_string().nullish(),
     choices: array(looseObject({
-        message: looseObject({ content: schemas_string().nullish(), refusal: schemas_string().nullish() }).nullish(),
+        message: looseObject({ content: schemas_string().nullish(), refusal: schemas_string().nullish() })
+            .nullish(),
         finish_reason: schemas_string().nullish()
     }))
         .min(1, { error: 'choices is empty' }),
@@ -49884,12 +50079,16 @@ class LlmClient {
             }
         });
     }
-    /** One completion in JSON mode. Throws HttpError when the gateway fails after retries. */
-    async complete(model, messages) {
+    /**
+     * One completion in JSON mode. Throws HttpError when the gateway fails after retries, or at once
+     * when `signal` aborts (the circuit breaker opened while this request was in flight or waiting).
+     */
+    async complete(model, messages, signal) {
         const response = await this.http.request({
             method: 'POST',
-            url: `${this.http.resolve('/chat/completions').pathname}`,
+            url: '/chat/completions',
             schema: completionSchema,
+            ...(signal ? { signal } : {}),
             body: {
                 model,
                 messages,
@@ -49912,10 +50111,11 @@ class LlmClient {
 
 ;// CONCATENATED MODULE: ./src/classify/heuristic.ts
 // First match wins; the most specific evidence (exception class names, driver names) comes first.
+// Short words and status codes end at a boundary: `40312` is an order id, `nanoid` and `heapq` are not NaN and heap.
 const RULES = [
     {
         category: 'Authentication',
-        pattern: /\b(jwt|token ?expired|expired ?token|invalid[_ ]?token|unauthori[sz]ed|unauthenticated|forbidden|permission ?denied|access ?denied|not ?authori[sz]ed|401|403|oauth|saml|csrf|login failed|authenticat|AuthenticationError|PermissionDenied|InvalidSignature)/i,
+        pattern: /\b(jwt|token ?expired|expired ?token|invalid[_ ]?token|unauthori[sz]ed|unauthenticated|forbidden|permission ?denied|access ?denied|not ?authori[sz]ed|40[13](?!\d)|oauth|saml|csrf|login failed|authenticat|AuthenticationError|PermissionDenied|InvalidSignature)/i,
         rootCause: 'Requests are failing authentication or authorisation checks (expired, invalid or missing credentials, or a permission the caller lacks).',
         action: 'Check token issuance and expiry handling, clock skew, and recent changes to permissions or secrets; confirm which callers are affected.'
     },
@@ -49927,7 +50127,7 @@ const RULES = [
     },
     {
         category: 'External Service',
-        pattern: /\b(stripe|twilio|sendgrid|mailgun|paypal|braintree|s3|aws|gcs|openai|slack api|github api|shopify|upstream|third[- ]party|bad gateway|502|503 service unavailable|gateway timeout|504|rate ?limit(ed)? by|HTTPError|RequestException|ApiError|StripeError|ClientError)/i,
+        pattern: /\b(stripe|twilio|sendgrid|mailgun|paypal|braintree|s3\b|aws|gcs|openai|slack api|github api|shopify|upstream|third[- ]party|bad gateway|502(?!\d)|503 service unavailable|gateway timeout|504(?!\d)|rate ?limit(ed)? by|HTTPError|RequestException|ApiError|StripeError|ClientError)/i,
         rootCause: 'A call to a third-party service failed or answered with an error.',
         action: "Check the provider's status page and the request/response for this call; add timeouts, retries with backoff and a graceful fallback."
     },
@@ -49939,13 +50139,13 @@ const RULES = [
     },
     {
         category: 'Infrastructure',
-        pattern: /\b(out of memory|OOM|OutOfMemory|MemoryError|heap|ENOSPC|no space left|disk full|killed|SIGKILL|SIGTERM|exit code 137|container|kubernetes|k8s|pod|node crashed|EMFILE|too many open files|config(uration)? (error|missing|invalid)|environment variable|ImproperlyConfigured|ENOENT|segmentation fault|worker (lost|died))/i,
+        pattern: /\b(out of memory|OOM|OutOfMemory|MemoryError|heap\b|ENOSPC|no space left|disk full|killed|SIGKILL|SIGTERM|exit code 137|container|kubernetes|k8s|pods?\b|node crashed|EMFILE|too many open files|config(uration)? (error|missing|invalid)|environment variable|ImproperlyConfigured|ENOENT|segmentation fault|worker (lost|died))/i,
         rootCause: 'The runtime environment is failing (memory, disk, process limits or missing configuration).',
         action: 'Check resource usage and limits of the affected hosts or containers, recent deploys and configuration changes; scale or fix the limit.'
     },
     {
         category: 'Logic',
-        pattern: /\b(TypeError|ReferenceError|RangeError|SyntaxError|KeyError|IndexError|AttributeError|ValueError|NameError|NullPointerException|NoMethodError|ArgumentError|ZeroDivisionError|AssertionError|undefined is not|cannot read propert|is not a function|null|undefined|NaN|unhandled|invariant|ClassCastException|IllegalArgument|IllegalState|panic|unwrap)/i,
+        pattern: /\b(TypeError|ReferenceError|RangeError|SyntaxError|KeyError|IndexError|AttributeError|ValueError|NameError|NullPointerException|NoMethodError|ArgumentError|ZeroDivisionError|AssertionError|undefined is not|cannot read propert|is not a function|null\b|undefined\b|NaN\b|unhandled|invariant|ClassCastException|IllegalArgument|IllegalState|panic|unwrap)/i,
         rootCause: 'Application code hit an unexpected state (a missing value, a wrong type or a broken assumption).',
         action: 'Reproduce with the event’s input, guard the failing code path, and add a test for the case it did not expect.'
     }
@@ -49983,7 +50183,8 @@ function classifyHeuristically(issue, event, fallbackReason) {
         rootCause: rule
             ? `${rule.rootCause.replace(/\.$/, '')}${where}.`
             : `No rule matched this error${where}; it needs a human look.`,
-        suggestedAction: rule?.action ?? 'Open the Sentry issue, read the latest event and its breadcrumbs, and assign an owner.',
+        suggestedAction: rule?.action ??
+            'Open the Sentry issue, read the latest event and its breadcrumbs, and assign an owner.',
         classifier: 'heuristic',
         model: null,
         ...(fallbackReason ? { fallbackReason } : {})
@@ -50067,17 +50268,20 @@ function normalise(value) {
         .replace(/^["'`*_\s]+|["'`*_.\s]+$/g, '')
         .replace(/\s+/g, ' ');
 }
-/** Maps a free-form category (any case, common synonyms) onto the enum, or null. */
-function toCategory(value) {
+/** Own keys only: an answer of `constructor` or `__proto__` must not reach Object.prototype. */
+function lookup(table, value) {
     if (typeof value !== 'string')
         return null;
-    return CATEGORY_SYNONYMS[normalise(value)] ?? null;
+    const key = normalise(value);
+    return Object.hasOwn(table, key) ? (table[key] ?? null) : null;
+}
+/** Maps a free-form category (any case, common synonyms) onto the enum, or null. */
+function toCategory(value) {
+    return lookup(CATEGORY_SYNONYMS, value);
 }
 /** Maps a free-form severity (any case, `p0`…`p4`, `fatal`, `minor` …) onto the enum, or null. */
 function toSeverity(value) {
-    if (typeof value !== 'string')
-        return null;
-    return SEVERITY_SYNONYMS[normalise(value)] ?? null;
+    return lookup(SEVERITY_SYNONYMS, value);
 }
 /** `category:external-service`: the label GitHub gets for a category. */
 function categoryLabel(category) {
@@ -50129,14 +50333,18 @@ function issueFacts(issue, event, redact) {
         firstSeen: issue.firstSeen ?? undefined,
         lastSeen: issue.lastSeen ?? undefined,
         exception: event && event.exceptions.length > 0
-            ? event.exceptions.slice(-3).map(e => ({ type: r(e.type, 120), value: r(e.value, MAX_VALUE) }))
+            ? event.exceptions
+                .slice(-3)
+                .map(e => ({ type: r(e.type, 120), value: r(e.value, MAX_VALUE) }))
             : issue.exceptionType || issue.exceptionValue
                 ? [{ type: r(issue.exceptionType, 120), value: r(issue.exceptionValue, MAX_VALUE) }]
                 : undefined,
         frames: event?.frames.length
             ? event.frames.map(f => r(`${f.function ?? '?'} (${f.filename ?? '?'}${f.lineNo ? `:${f.lineNo}` : ''})${f.line ? `: ${f.line}` : ''}`, MAX_FRAME))
             : undefined,
-        request: event?.request?.url ? r(`${event.request.method ?? ''} ${event.request.url}`.trim(), MAX_FRAME) : undefined,
+        request: event?.request?.url
+            ? r(`${event.request.method ?? ''} ${event.request.url}`.trim(), MAX_FRAME)
+            : undefined,
         release: r(event?.release, 80)
     };
 }
@@ -50155,16 +50363,27 @@ function buildMessages(issue, event, redact) {
 
 
 const MAX_TEXT = 1_000;
-const parse_text = unknown()
-    .transform(v => (typeof v === 'string' ? v.trim() : Array.isArray(v) ? v.filter(x => typeof x === 'string').join(' ').trim() : ''));
+const parse_text = unknown().transform(v => typeof v === 'string'
+    ? v.trim()
+    : Array.isArray(v)
+        ? v
+            .filter(x => typeof x === 'string')
+            .join(' ')
+            .trim()
+        : '');
 /** Accepts the usual spellings of the four keys (`root_cause`, `Root Cause`, `action` …). */
 const answerSchema = record(schemas_string(), unknown()).transform(record => {
+    const byKey = new Map();
+    for (const [key, value] of Object.entries(record)) {
+        const k = key.toLowerCase().replace(/[^a-z]/g, '');
+        if (!byKey.has(k))
+            byKey.set(k, value);
+    }
+    // Names in order of preference: `{"type": "exception", "category": "Database"}` is a Database answer.
     const pick = (...names) => {
-        for (const [key, value] of Object.entries(record)) {
-            const k = key.toLowerCase().replace(/[^a-z]/g, '');
-            if (names.includes(k))
-                return value;
-        }
+        for (const name of names)
+            if (byKey.has(name))
+                return byKey.get(name);
         return undefined;
     };
     return {
@@ -50238,7 +50457,7 @@ function parse_cap(value) {
  * The parse ladder: strict JSON, then JSON inside fences or prose, then `Key: value` text; then
  * synonym mapping onto the enums. Anything still unusable is a failure with a reason, never a guess.
  */
-function parseAnswer(content) {
+function parse_parseAnswer(content) {
     if (content === null || content === undefined || content.trim() === '')
         return { ok: false, reason: 'empty answer' };
     // Reasoning models may think out loud first.
@@ -50260,12 +50479,26 @@ function parseAnswer(content) {
     const category = toCategory(answer.category);
     const severity = toSeverity(answer.severity);
     if (!category)
-        return { ok: false, reason: `category ${JSON.stringify(answer.category ?? null).slice(0, 40)} is not one of the allowed values` };
+        return {
+            ok: false,
+            reason: `category ${JSON.stringify(answer.category ?? null).slice(0, 40)} is not one of the allowed values`
+        };
     if (!severity)
-        return { ok: false, reason: `severity ${JSON.stringify(answer.severity ?? null).slice(0, 40)} is not one of the allowed values` };
+        return {
+            ok: false,
+            reason: `severity ${JSON.stringify(answer.severity ?? null).slice(0, 40)} is not one of the allowed values`
+        };
     if (!answer.rootCause || !answer.suggestedAction)
         return { ok: false, reason: 'root cause or suggested action missing' };
-    return { ok: true, value: { category, severity, rootCause: parse_cap(answer.rootCause), suggestedAction: parse_cap(answer.suggestedAction) } };
+    return {
+        ok: true,
+        value: {
+            category,
+            severity,
+            rootCause: parse_cap(answer.rootCause),
+            suggestedAction: parse_cap(answer.suggestedAction)
+        }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/classify/classifier.ts
@@ -50291,11 +50524,19 @@ function llmClassifier(options) {
     const threshold = options.threshold ?? BREAKER_THRESHOLD;
     let consecutiveFailures = 0;
     let breakerReason = null;
-    const fail = (issue, event, reason, fatal = false) => {
+    // Aborted when the breaker opens: requests still in flight (or waiting to retry) stop at once.
+    const breaker = new AbortController();
+    const openText = () => `circuit breaker open (${breakerReason})`;
+    const fail = (issue, event, rawReason, fatal = false) => {
+        // Error text from the gateway ends up in issue bodies: it gets the same scrubbing as Sentry text.
+        const reason = options.redact(rawReason);
         consecutiveFailures++;
         if (breakerReason === null && (fatal || consecutiveFailures >= threshold)) {
-            breakerReason = fatal ? reason : `${consecutiveFailures} consecutive LLM failures, last: ${reason}`;
+            breakerReason = fatal
+                ? reason
+                : `${consecutiveFailures} consecutive LLM failures, last: ${reason}`;
             options.warn?.(`LLM circuit breaker open: ${breakerReason}. The remaining issues are classified by the heuristic.`);
+            breaker.abort(new Error('the LLM circuit breaker opened'));
         }
         return classifyHeuristically(issue, event, reason);
     };
@@ -50305,14 +50546,19 @@ function llmClassifier(options) {
         },
         async classify(issue, event, route) {
             if (breakerReason !== null)
-                return classifyHeuristically(issue, event, `circuit breaker open (${breakerReason})`);
+                return classifyHeuristically(issue, event, openText());
             let completion;
             try {
-                completion = await options.client.complete(route.model, buildMessages(issue, event, options.redact));
+                completion = await options.client.complete(route.model, buildMessages(issue, event, options.redact), breaker.signal);
             }
             catch (error) {
+                // Abandoned because another request opened the breaker: not a failure of its own.
+                if (breaker.signal.aborted && breakerReason !== null)
+                    return classifyHeuristically(issue, event, openText());
                 // A rejected key or an unknown model will not heal within the run: open at once.
-                const permanent = error instanceof HttpError && error.status !== null && [401, 403, 404].includes(error.status);
+                const permanent = error instanceof HttpError &&
+                    error.status !== null &&
+                    [401, 403, 404].includes(error.status);
                 const quota = error instanceof HttpError && /insufficient_quota/.test(error.message);
                 return fail(issue, event, errorMessage(error), permanent || quota);
             }
@@ -50322,7 +50568,7 @@ function llmClassifier(options) {
             if (completion.finishReason === 'content_filter' || completion.refusal) {
                 return fail(issue, event, 'the model refused to answer');
             }
-            const parsed = parseAnswer(completion.content);
+            const parsed = parse_parseAnswer(completion.content);
             if (!parsed.ok)
                 return fail(issue, event, `unusable answer: ${parsed.reason}`);
             consecutiveFailures = 0;
@@ -50341,7 +50587,14 @@ class CostLedger {
     }
     add(model, promptTokens, completionTokens) {
         const price = this.prices[model];
-        const entry = this.byModel.get(model) ?? { model, requests: 0, promptTokens: 0, completionTokens: 0, usd: 0, priced: price !== undefined };
+        const entry = this.byModel.get(model) ?? {
+            model,
+            requests: 0,
+            promptTokens: 0,
+            completionTokens: 0,
+            usd: 0,
+            priced: price !== undefined
+        };
         entry.requests++;
         entry.promptTokens += promptTokens;
         entry.completionTokens += completionTokens;
@@ -50378,7 +50631,14 @@ function luhn(digits) {
     }
     return sum % 10 === 0;
 }
-const SECRET_KEY_NAMES = 'password|passwd|pwd|pass|secret|client_secret|token|access_token|refresh_token|id_token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|authorization|session(?:id)?|sig|signature|credentials?';
+/**
+ * `Token validation failed`, `Basic authentication failed`: an ordinary word after the scheme is
+ * prose, not a credential. Credentials mix case, digits or symbols, or are long.
+ */
+function looksLikeProse(value) {
+    return value.length < 24 && /^(?:[a-z]+|[A-Z][a-z]+)$/.test(value);
+}
+const SECRET_KEY_NAMES = 'key|password|passwd|pwd|pass|secret|client_secret|token|access_token|refresh_token|id_token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|authorization|session(?:id)?|sig|signature|credentials?';
 // Order matters: specific shapes first, so a JWT inside a query string is still called a JWT.
 const redact_RULES = [
     {
@@ -50386,17 +50646,25 @@ const redact_RULES = [
         replace: '[private-key]'
     },
     { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: '[jwt]' },
-    { pattern: /\b(Bearer|Basic|Token|Digest)\s+[A-Za-z0-9._~+/=-]{8,}/gi, replace: '$1 [credential]' },
-    { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]+@/gi, replace: '$1[credentials]@' },
+    {
+        pattern: /\b(Bearer|Basic|Token|Digest)\s+([A-Za-z0-9._~+/=-]{8,})/gi,
+        replace: (match, scheme, value) => looksLikeProse(value) ? match : `${scheme} [credential]`
+    },
+    // Userinfo up to the last `@` of the authority: `redis://:pw@host` and `postgres://u:p@ss@db` too.
+    { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:?#]*:[^\s/?#]*@/gi, replace: '$1[credentials]@' },
     { pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g, replace: '[aws-key]' },
-    { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, replace: '[github-token]' },
+    {
+        pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g,
+        replace: '[github-token]'
+    },
     { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, replace: '[slack-token]' },
     { pattern: /\b(?:sk|rk|pk|whsec)_(?:live|test)_[A-Za-z0-9]{8,}\b/g, replace: '[stripe-key]' },
     { pattern: /\bsntry[usa]_[A-Za-z0-9_=+/-]{16,}/g, replace: '[sentry-token]' },
     { pattern: /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}/g, replace: '[api-key]' },
     { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replace: '[api-key]' },
     {
-        pattern: new RegExp(`(["']?\\b(?:${SECRET_KEY_NAMES})["']?\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^\\s&,;"'<>)}\\]]+)`, 'gi'),
+        // One line only, and never a placeholder an earlier rule wrote (`key: [private-key]`).
+        pattern: new RegExp(`(["']?\\b(?:${SECRET_KEY_NAMES})["']?[ \\t]*[=:][ \\t]*)(?!\\[[a-z-]+\\](?:$|[\\s&,;"'<>)}\\]]))("[^"]*"|'[^']*'|\\[[^\\s\\]]*\\][^\\s&,;"'<>)}\\]]*|[^\\s&,;"'<>)}\\]]+)`, 'gi'),
         replace: (_m, key) => `${key}[redacted]`
     },
     // Query strings carry tokens, e-mails and session ids far too often to keep.
@@ -50480,6 +50748,7 @@ function messageShape(message) {
     return message
         .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
         .replace(/\b[0-9a-f]{12,}\b/gi, '<hex>')
+        .replace(/\b0x[0-9a-f]+\b/gi, '<hex>')
         .replace(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '<email>')
         .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<ip>')
         .replace(/"[^"]*"|'[^']*'/g, '<str>')
@@ -50519,19 +50788,33 @@ const CATEGORY_COLOURS = {
     Infrastructure: 'b60205',
     Unknown: 'cccccc'
 };
-const SEVERITY_COLOURS = { Critical: 'b60205', High: 'd93f0b', Medium: 'fbca04', Low: '0e8a16' };
+const SEVERITY_COLOURS = {
+    Critical: 'b60205',
+    High: 'd93f0b',
+    Medium: 'fbca04',
+    Low: '0e8a16'
+};
 const TRIAGE_LABELS = new Set([...CATEGORIES.map(categoryLabel), ...SEVERITIES.map(severityLabel)]);
 function hasTriageLabels(issue) {
     const names = issue.labels.map(l => l.toLowerCase());
-    return names.some(n => n.startsWith('category:') && TRIAGE_LABELS.has(n)) && names.some(n => n.startsWith('severity:') && TRIAGE_LABELS.has(n));
+    return (names.some(n => n.startsWith('category:') && TRIAGE_LABELS.has(n)) &&
+        names.some(n => n.startsWith('severity:') && TRIAGE_LABELS.has(n)));
 }
 function labelSpec(name) {
     const category = CATEGORIES.find(c => categoryLabel(c) === name);
     if (category)
-        return { name, color: CATEGORY_COLOURS[category], description: `Sentry triage: ${category} error` };
+        return {
+            name,
+            color: CATEGORY_COLOURS[category],
+            description: `Sentry triage: ${category} error`
+        };
     const severity = SEVERITIES.find(s => severityLabel(s) === name);
     if (severity)
-        return { name, color: SEVERITY_COLOURS[severity], description: `Sentry triage: ${severity} severity` };
+        return {
+            name,
+            color: SEVERITY_COLOURS[severity],
+            description: `Sentry triage: ${severity} severity`
+        };
     return { name, color: '362d59', description: 'Opened from a Sentry issue by sentry-triage' };
 }
 /** Runs `task` over `items`, at most `limit` at a time, in order of start. */
@@ -50589,7 +50872,9 @@ async function runTriage(deps) {
         return report;
     // 2. What is linked already. Fails closed: without this listing nothing may be created.
     const firstSeen = candidates.map(c => (c.firstSeen ? Date.parse(c.firstSeen) : Number.NaN));
-    const earliest = firstSeen.some(Number.isNaN) ? null : new Date(Math.min(...firstSeen) - LISTING_SKEW_MS).toISOString();
+    const earliest = firstSeen.some(Number.isNaN)
+        ? null
+        : new Date(Math.min(...firstSeen) - LISTING_SKEW_MS).toISOString();
     const recent = await github.listRecentIssues(earliest);
     const byId = new Map();
     const bySignature = new Map();
@@ -50622,7 +50907,11 @@ async function runTriage(deps) {
     for (const issue of candidates) {
         const linked = await linkOf(issue);
         if (linked && hasTriageLabels(linked)) {
-            results.push(row(issue, redact, { action: 'skipped', githubIssue: linked.url, reason: 'already linked and triaged' }));
+            results.push(row(issue, redact, {
+                action: 'skipped',
+                githubIssue: linked.url,
+                reason: 'already linked and triaged'
+            }));
         }
         else {
             pending.push({ issue, linked });
@@ -50632,7 +50921,11 @@ async function runTriage(deps) {
     const selected = pending.slice(0, config.maxIssues);
     for (const { issue, linked } of pending.slice(config.maxIssues)) {
         report.deferred++;
-        results.push(row(issue, redact, { action: 'skipped', githubIssue: linked?.url ?? null, reason: `over max-issues (${config.maxIssues}); next run` }));
+        results.push(row(issue, redact, {
+            action: 'skipped',
+            githubIssue: linked?.url ?? null,
+            reason: `over max-issues (${config.maxIssues}); next run`
+        }));
     }
     if (report.deferred > 0)
         log.warning(`${report.deferred} Sentry issue(s) over max-issues (${config.maxIssues}) wait for the next run.`, 'max-issues reached');
@@ -50657,12 +50950,21 @@ async function runTriage(deps) {
     const sync = new Sync(deps, report, createdNumbers, runStart.toISOString(), bySignature);
     await eachLimited(groups, config.maxConcurrency, async (group) => {
         const lead = group.members[0].issue;
+        if (deps.budget?.exhausted) {
+            for (const m of group.members)
+                sync.fail(m.issue, `the time budget (time-budget: ${config.timeBudgetMs / 1000}s) was spent before it was classified`);
+            return;
+        }
         let classified = null;
         try {
             const attached = group.signature ? bySignature.get(group.signature) : undefined;
-            const needsClassification = !(attached && hasTriageLabels(attached) && group.members.every(m => !m.linked));
+            const needsClassification = !(attached &&
+                hasTriageLabels(attached) &&
+                group.members.every(m => !m.linked));
             if (needsClassification) {
-                const event = await sentry.getLatestEvent(lead.id, config.environment).catch((error) => {
+                const event = await sentry
+                    .getLatestEvent(lead.id, config.environment)
+                    .catch((error) => {
                     log.debug(`No latest event for ${lead.shortId}: ${errorMessage(error)}`);
                     return null;
                 });
@@ -50692,6 +50994,9 @@ async function runTriage(deps) {
             log.warning(`Could not check for duplicates from a concurrent run: ${errorMessage(error)}`, 'Duplicate check');
         }
     }
+    // Most urgent first, as the candidates were ordered.
+    const order = new Map(candidates.map(c => [c.id, c]));
+    results.sort((a, b) => compareImpact(order.get(a.sentryId), order.get(b.sentryId)));
     for (const r of results) {
         if (r.action === 'skipped')
             report.skipped++;
@@ -50733,9 +51038,10 @@ class Sync {
         this.runStartIso = runStartIso;
         this.bySignature = bySignature;
     }
-    fail(issue, reason) {
+    fail(issue, raw) {
+        const reason = this.deps.redact(raw);
         this.deps.log.warning(`${issue.shortId}: ${reason}`, `Sentry issue ${issue.shortId} failed`);
-        this.report.results.push(row(issue, this.deps.redact, { action: 'failed', reason: this.deps.redact(reason) }));
+        this.report.results.push(row(issue, this.deps.redact, { action: 'failed', reason }));
     }
     async write(group, classified) {
         const { config, github, redact, log } = this.deps;
@@ -50762,8 +51068,12 @@ class Sync {
                     throw new Error('no classification');
                 const have = gh.labels.map(l => l.toLowerCase());
                 const missing = [
-                    ...(have.some(l => l.startsWith('category:') && TRIAGE_LABELS.has(l)) ? [] : [categoryLabel(c.category)]),
-                    ...(have.some(l => l.startsWith('severity:') && TRIAGE_LABELS.has(l)) ? [] : [severityLabel(c.severity)])
+                    ...(have.some(l => l.startsWith('category:') && TRIAGE_LABELS.has(l))
+                        ? []
+                        : [categoryLabel(c.category)]),
+                    ...(have.some(l => l.startsWith('severity:') && TRIAGE_LABELS.has(l))
+                        ? []
+                        : [severityLabel(c.severity)])
                 ];
                 if (!dry && !labelledNumbers.has(gh.number)) {
                     await github.ensureLabels(missing.map(labelSpec));
@@ -50792,7 +51102,9 @@ class Sync {
                     const marker = parseMarker(body);
                     if (marker) {
                         const ids = [...new Set([...marker.ids, ...unlinked.map(u => u.id)])];
-                        const extra = unlinked.map(u => `- Also: ${u.shortId} (${u.project.slug}), first seen ${u.firstSeen ?? '?'}`).join('\n');
+                        const extra = unlinked
+                            .map(u => `- Also: ${u.shortId} (${u.project.slug}), first seen ${u.firstSeen ?? '?'}`)
+                            .join('\n');
                         const rest = body.slice(body.indexOf('\n') + 1);
                         await github.updateBody(attached.number, `${renderMarker({ ids, sig: marker.sig })}\n${rest}\n${extra}`);
                     }
@@ -50801,8 +51113,10 @@ class Sync {
                 for (const issue of unlinked) {
                     const result = base(issue);
                     const labels = attached.labels.map(l => l.toLowerCase());
-                    result.category = CATEGORIES.find(x => labels.includes(categoryLabel(x))) ?? result.category;
-                    result.severity = SEVERITIES.find(x => labels.includes(severityLabel(x))) ?? result.severity;
+                    result.category =
+                        CATEGORIES.find(x => labels.includes(categoryLabel(x))) ?? result.category;
+                    result.severity =
+                        SEVERITIES.find(x => labels.includes(severityLabel(x))) ?? result.severity;
                     result.action = dry ? 'would-label' : 'labeled';
                     result.githubIssue = attached.url;
                     result.reason = `same signature as ${attached.url}`;
@@ -50860,7 +51174,11 @@ class Sync {
                 this.bySignature.set(group.signature, { ...created, labels });
             log.info(`Created ${created.url} for ${unlinked.map(u => u.shortId).join(', ')}: ${c.severity} ${c.category}`);
             for (const issue of unlinked) {
-                this.report.results.push({ ...base(issue, classified.route.tier), action: 'created', githubIssue: created.url });
+                this.report.results.push({
+                    ...base(issue, classified.route.tier),
+                    action: 'created',
+                    githubIssue: created.url
+                });
                 await this.comment(issue, c, created.url);
             }
         }
@@ -50885,7 +51203,9 @@ class Sync {
     async closeRaceDuplicates() {
         const { github, log } = this.deps;
         const recent = await github.listRecentIssues(new Date(Date.parse(this.runStartIso) - 5 * 60_000).toISOString());
-        const open = recent.filter(i => i.state === 'open' && i.marker).sort((a, b) => a.number - b.number);
+        const open = recent
+            .filter(i => i.state === 'open' && i.marker)
+            .sort((a, b) => a.number - b.number);
         const firstById = new Map();
         for (const gh of open) {
             for (const id of gh.marker.ids) {
@@ -51015,7 +51335,10 @@ function renderTable(report) {
     ]);
     const header = ['Sentry', 'Title', 'Category', 'Severity', 'Classifier', 'Action', 'GitHub'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
-    const fmt = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+    const fmt = (cells) => cells
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd();
     return [fmt(header), fmt(widths.map(w => '-'.repeat(w))), ...rows.map(fmt)].join('\n');
 }
 
@@ -51031,25 +51354,48 @@ function renderTable(report) {
 
 
 
-const log = {
+const coreIO = {
+    getInput: name => getInput(name),
+    setSecret: value => core_setSecret(value),
+    setOutput: (name, value) => setOutput(name, value),
+    setFailed: message => setFailed(message),
     info: message => info(message),
     warning: (message, title) => warning(message, title ? { title } : undefined),
-    debug: message => core_debug(message)
+    debug: message => core_debug(message),
+    group: (name, fn) => group(name, fn),
+    writeSummary: async (markdown) => {
+        if (process.env.GITHUB_STEP_SUMMARY)
+            await summary.addRaw(markdown).write();
+    }
 };
 /** Reads the inputs, runs the triage, reports. The only place that fails the step. */
 async function run(options = {}) {
+    const io = { ...coreIO, ...options.io };
+    // A server may echo a token back in an error: whatever fails the step is scrubbed of them.
+    let scrub = (text) => text;
     try {
-        const getInput = options.getInput ?? ((name) => core_getInput(name));
+        const getInput = (name) => io.getInput(name);
         // Mask the secrets before anything could print them, even a config error.
-        for (const name of ['sentry-token', 'holysheep-api-key', 'github-token', 'sentry-webhook-secret']) {
-            const value = getInput(name).trim();
-            if (value)
-                core_setSecret(value);
-        }
+        const secrets = ['sentry-token', 'holysheep-api-key', 'github-token', 'sentry-webhook-secret']
+            .map(name => getInput(name).trim())
+            .filter(Boolean);
+        for (const secret of secrets)
+            io.setSecret(secret);
+        scrub = createRedactor(false, secrets);
         const config = readConfig(getInput, options.env ?? process.env);
-        warnUnimplemented(config);
+        if (!secrets.includes(config.githubToken)) {
+            // Outside Actions the token came from GITHUB_TOKEN: mask it all the same.
+            io.setSecret(config.githubToken);
+            secrets.push(config.githubToken);
+            scrub = createRedactor(false, secrets);
+        }
+        warnUnimplemented(config, io);
         const budget = new Budget(config.timeBudgetMs);
-        const redact = createRedactor(config.redact, [config.sentryToken, config.githubToken, config.holysheepApiKey ?? '']);
+        const redact = createRedactor(config.redact, [
+            config.sentryToken,
+            config.githubToken,
+            config.holysheepApiKey ?? ''
+        ]);
         const ledger = new CostLedger(config.prices);
         const sentry = new SentryClient({
             baseUrl: config.sentryUrl,
@@ -51068,7 +51414,7 @@ async function run(options = {}) {
             writeSpacingMs: options.githubWriteSpacingMs,
             notifySpacingMs: options.githubNotifySpacingMs,
             retryAfterBaseMs: options.githubRetryAfterBaseMs,
-            warn: message => warning(redact(message))
+            warn: message => io.warning(scrub(message), 'GitHub')
         });
         const classifier = config.classifier === 'heuristic'
             ? heuristicClassifier()
@@ -51081,33 +51427,31 @@ async function run(options = {}) {
                 }),
                 ledger,
                 redact,
-                warn: message => warning(redact(message), { title: 'LLM unavailable' })
+                warn: message => io.warning(redact(message), 'LLM unavailable')
             });
-        const report = await group('Triage', () => runTriage({ config, sentry, github, classifier, redact, log }));
+        const report = await io.group('Triage', () => runTriage({ config, sentry, github, classifier, redact, log: io, budget }));
         for (const [name, value] of Object.entries(outputs(report, ledger)))
-            setOutput(name, value);
-        info(`\n${renderTable(report)}\n`);
-        info(`triaged ${report.triaged}, created ${report.created}, labelled ${report.labeled}, skipped ${report.skipped}, failed ${report.failed}; ${ledger.tokens} LLM tokens, ~$${ledger.usd.toFixed(6)}`);
-        if (process.env.GITHUB_STEP_SUMMARY) {
-            await summary.addRaw(renderSummary(report, ledger)).write();
-        }
+            io.setOutput(name, value);
+        io.info(`\n${renderTable(report)}\n`);
+        io.info(`triaged ${report.triaged}, created ${report.created}, labelled ${report.labeled}, skipped ${report.skipped}, failed ${report.failed}; ${ledger.tokens} LLM tokens, ~$${ledger.usd.toFixed(6)}`);
+        await io.writeSummary(renderSummary(report, ledger));
         if (report.failed > 0) {
             const failed = report.results.filter(r => r.action === 'failed');
-            setFailed(`${report.failed} Sentry issue(s) could not be triaged (they are retried next run):\n${failed.map(r => `- ${r.shortId}: ${r.reason ?? 'unknown error'}`).join('\n')}`);
+            io.setFailed(scrub(`${report.failed} Sentry issue(s) could not be triaged (they are retried next run):\n${failed.map(r => `- ${r.shortId}: ${r.reason ?? 'unknown error'}`).join('\n')}`));
         }
         return report;
     }
     catch (error) {
-        setFailed(errorMessage(error));
+        io.setFailed(scrub(errorMessage(error)));
         return undefined;
     }
 }
-function warnUnimplemented(config) {
+function warnUnimplemented(config, io) {
     if (config.closeResolved) {
-        warning('close-resolved is not implemented yet: resolved Sentry issues leave their GitHub issues open.', { title: 'Not implemented' });
+        io.warning('close-resolved is not implemented yet: resolved Sentry issues leave their GitHub issues open.', 'Not implemented');
     }
     if (config.sentryWebhookSecret) {
-        warning('sentry-webhook-secret is not implemented yet: webhook payloads are not read.', { title: 'Not implemented' });
+        io.warning('sentry-webhook-secret is not implemented yet: webhook payloads are not read.', 'Not implemented');
     }
 }
 

@@ -169,7 +169,8 @@ const baseUrlInput = z.string().transform((value, ctx) => {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     ctx.addIssue({
       code: 'custom',
-      message: 'must be an https:// URL (http:// is allowed only for localhost, 127.0.0.1 and [::1])'
+      message:
+        'must be an https:// URL (http:// is allowed only for localhost, 127.0.0.1 and [::1])'
     })
     return z.NEVER
   }
@@ -201,9 +202,9 @@ const labelsInput = z
   .transform(list)
   .pipe(
     z.array(
-      z
-        .string()
-        .max(MAX_LABEL_LENGTH, { error: `each label must be at most ${MAX_LABEL_LENGTH} characters` })
+      z.string().max(MAX_LABEL_LENGTH, {
+        error: `each label must be at most ${MAX_LABEL_LENGTH} characters`
+      })
     )
   )
 
@@ -335,7 +336,10 @@ export function readConfig(getInput: InputReader, env: NodeJS.ProcessEnv = proce
         return `Input '${name}' ${issue.message}${secret ? '' : shown}`
       })
   // Checked on the raw values, so that it is reported together with every other mistake.
-  if ((raw.classifier ?? '').trim().toLowerCase() === 'llm' && (raw['holysheep-api-key'] ?? '').trim() === '') {
+  if (
+    (raw.classifier ?? '').trim().toLowerCase() === 'llm' &&
+    (raw['holysheep-api-key'] ?? '').trim() === ''
+  ) {
     problems.push(
       "Input 'holysheep-api-key' is required when classifier is llm (set classifier: heuristic to triage without an LLM)"
     )
@@ -388,6 +392,8 @@ export function readConfig(getInput: InputReader, env: NodeJS.ProcessEnv = proce
   }
 }
 
-function shorten(value: string): string {
+function shorten(raw: string): string {
+  // Never echo credentials written into a URL.
+  const value = raw.replace(/(\/\/)[^/\s]*@/g, '$1[credentials]@')
   return value.length > 60 ? `${value.slice(0, 57)}...` : value
 }

@@ -17,7 +17,14 @@ export class CostLedger {
 
   add(model: string, promptTokens: number, completionTokens: number): void {
     const price = this.prices[model]
-    const entry = this.byModel.get(model) ?? { model, requests: 0, promptTokens: 0, completionTokens: 0, usd: 0, priced: price !== undefined }
+    const entry = this.byModel.get(model) ?? {
+      model,
+      requests: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      usd: 0,
+      priced: price !== undefined
+    }
     entry.requests++
     entry.promptTokens += promptTokens
     entry.completionTokens += completionTokens
@@ -26,7 +33,9 @@ export class CostLedger {
   }
 
   models(): ModelCost[] {
-    return [...this.byModel.values()].sort((a, b) => b.usd - a.usd || a.model.localeCompare(b.model))
+    return [...this.byModel.values()].sort(
+      (a, b) => b.usd - a.usd || a.model.localeCompare(b.model)
+    )
   }
 
   get tokens(): number {

@@ -47,6 +47,15 @@ const issueSchema = z
 
 const labelSchema = z.looseObject({ name: z.string() })
 
+/** Validates a GitHub answer; a wrong shape is a short sentence naming the endpoint, not a dump. */
+function parseAnswer<T>(schema: z.ZodType<T>, data: unknown, endpoint: string): T {
+  const parsed = schema.safeParse(data)
+  if (parsed.success) return parsed.data
+  throw new Error(
+    `GitHub sent an unexpected response for ${endpoint}: ${z.prettifyError(parsed.error).split('\n').slice(0, 4).join(' ').slice(0, 300)}`
+  )
+}
+
 export interface GitHubOptions {
   token: string
   apiUrl: string
@@ -73,23 +82,43 @@ export function describeGitHubError(error: unknown, what: string, repository: st
   const e = error as RequestErrorLike
   const status = typeof e?.status === 'number' ? e.status : null
   let message: string
-  if (status === 401) message = `GitHub answered 401 while ${what}: github-token is invalid or expired`
-  else if (status === 403 && /not accessible by integration|must have (push|admin)|permission/i.test(e.message ?? '')) {
+  if (status === 401)
+    message = `GitHub answered 401 while ${what}: github-token is invalid or expired`
+  else if (
+    status === 403 &&
+    /not accessible by integration|must have (push|admin)|permission/i.test(e.message ?? '')
+  ) {
     message = `GitHub answered 403 while ${what} in ${repository}: the token needs issues: write (add "permissions: issues: write" to the job)`
   } else if (status === 404) {
     message = `GitHub answered 404 while ${what}: repository ${repository} does not exist or the token cannot see it`
-  } else if (status === 410) message = `GitHub answered 410 while ${what}: issues are disabled in ${repository}`
-  else if (status === 422) message = `GitHub rejected the request while ${what} (422): ${validationDetail(e.response?.data) || errorMessage(error)}`
-  else message = `GitHub request failed while ${what}${status ? ` (${status})` : ''}: ${errorMessage(error)}`
+  } else if (status === 410)
+    message = `GitHub answered 410 while ${what}: issues are disabled in ${repository}`
+  else if (status === 422)
+    message = `GitHub rejected the request while ${what} (422): ${validationDetail(e.response?.data) || errorMessage(error)}`
+  else
+    message = `GitHub request failed while ${what}${status ? ` (${status})` : ''}: ${errorMessage(error)}`
   return new Error(message, { cause: error })
 }
 
 function validationDetail(data: unknown): string {
   const parsed = z
-    .looseObject({ message: z.string().optional(), errors: z.array(z.looseObject({ code: z.string().optional(), field: z.string().optional(), message: z.string().optional() })).optional() })
+    .looseObject({
+      message: z.string().optional(),
+      errors: z
+        .array(
+          z.looseObject({
+            code: z.string().optional(),
+            field: z.string().optional(),
+            message: z.string().optional()
+          })
+        )
+        .optional()
+    })
     .safeParse(data)
   if (!parsed.success) return ''
-  const details = (parsed.data.errors ?? []).map(x => x.message ?? `${x.field ?? ''} ${x.code ?? ''}`.trim())
+  const details = (parsed.data.errors ?? []).map(
+    x => x.message ?? `${x.field ?? ''} ${x.code ?? ''}`.trim()
+  )
   return [parsed.data.message, ...details].filter(Boolean).join('; ')
 }
 
@@ -129,32 +158,62 @@ export class GitHubClient {
     this.owner = options.owner
     this.repo = options.repo
     const retryBase = options.retryAfterBaseMs ?? 1000
-    const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
-      const waitMs = retryAfter * retryBase
-      const again = retryCount < MAX_RATE_LIMIT_RETRIES && waitMs < options.budget.remainingMs()
-      options.warn?.(`GitHub ${kind} rate limit on ${request.method} ${request.url}: ${again ? `retrying in ${retryAfter}s` : 'giving up'}`)
-      return again
-    }
+    const onLimit =
+      (kind: string) =>
+      (
+        retryAfter: number,
+        request: { method: string; url: string },
+        _o: unknown,
+        retryCount: number
+      ) => {
+        const waitMs = retryAfter * retryBase
+        const again = retryCount < MAX_RATE_LIMIT_RETRIES && waitMs < options.budget.remainingMs()
+        options.warn?.(
+          `GitHub ${kind} rate limit on ${request.method} ${request.url}: ${again ? `retrying in ${retryAfter}s` : 'giving up'}`
+        )
+        return again
+      }
     this.octokit = getOctokit(
       options.token,
       {
         baseUrl: options.apiUrl,
-        log: { debug: () => {}, info: () => {}, warn: (m: string) => options.warn?.(m), error: (m: string) => options.warn?.(m) },
+        log: {
+          debug: () => {},
+          info: () => {},
+          warn: (m: string) => options.warn?.(m),
+          error: (m: string) => options.warn?.(m)
+        },
         throttle: {
           onRateLimit: onLimit('primary'),
           onSecondaryRateLimit: onLimit('secondary'),
           retryAfterBaseValue: retryBase,
           // Per-client groups, so the pacing is this client's own (the plugin's defaults are process-global).
-          write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeSpacingMs ?? WRITE_SPACING_MS }),
-          notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.notifySpacingMs ?? NOTIFY_SPACING_MS })
+          write: new Bottleneck.Group({
+            maxConcurrent: 1,
+            minTime: options.writeSpacingMs ?? WRITE_SPACING_MS
+          }),
+          notifications: new Bottleneck.Group({
+            maxConcurrent: 1,
+            minTime: options.notifySpacingMs ?? NOTIFY_SPACING_MS
+          })
         },
         // 429 is the throttling plugin's; retrying it here too would double the wait.
-        retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retryAfterBaseValue: retryBase }
+        retry: {
+          doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+          retryAfterBaseValue: retryBase
+        }
       },
       retry,
       throttling
     )
+    const origin = new URL(options.apiUrl).origin
     this.octokit.hook.before('request', request => {
+      // paginate() follows Link headers wherever they point: the token stays on the API's origin.
+      if (/^https?:\/\//i.test(request.url) && new URL(request.url).origin !== origin) {
+        throw new Error(
+          `GitHub pointed to ${new URL(request.url).origin}, which is not ${origin}: refusing to send the token there`
+        )
+      }
       request.request = { ...request.request, signal: AbortSignal.timeout(options.timeoutMs) }
     })
   }
@@ -179,9 +238,7 @@ export class GitHubClient {
         direction: 'desc',
         ...(since ? { since } : {})
       })
-      return z
-        .array(issueSchema)
-        .parse(items)
+      return parseAnswer(z.array(issueSchema), items, 'GET /repos/{owner}/{repo}/issues')
         .filter(i => !i.isPull)
         .map(i => i.issue)
     } catch (error) {
@@ -192,11 +249,19 @@ export class GitHubClient {
   /** One issue by number (for a Sentry annotation pointing outside the listing), or null if gone. */
   async getIssue(number: number): Promise<GitHubIssue | null> {
     try {
-      const { data } = await this.octokit.rest.issues.get({ owner: this.owner, repo: this.repo, issue_number: number })
-      const parsed = issueSchema.parse(data)
+      const { data } = await this.octokit.rest.issues.get({
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number
+      })
+      const parsed = parseAnswer(issueSchema, data, 'GET /repos/{owner}/{repo}/issues/{number}')
       return parsed.isPull ? null : parsed.issue
     } catch (error) {
-      if ((error as RequestErrorLike)?.status === 404 || (error as RequestErrorLike)?.status === 410) return null
+      if (
+        (error as RequestErrorLike)?.status === 404 ||
+        (error as RequestErrorLike)?.status === 410
+      )
+        return null
       throw describeGitHubError(error, `reading issue #${number}`, this.repository)
     }
   }
@@ -209,7 +274,8 @@ export class GitHubClient {
         repo: this.repo,
         per_page: 100
       })
-      this.labelCache = new Map(z.array(labelSchema).parse(items).map(l => [l.name.toLowerCase(), l.name]))
+      const labels = parseAnswer(z.array(labelSchema), items, 'GET /repos/{owner}/{repo}/labels')
+      this.labelCache = new Map(labels.map(l => [l.name.toLowerCase(), l.name]))
       return this.labelCache
     } catch (error) {
       throw describeGitHubError(error, 'listing labels', this.repository)
@@ -217,7 +283,9 @@ export class GitHubClient {
   }
 
   /** Creates the labels that do not exist yet, once each, with a colour and a description. */
-  async ensureLabels(wanted: Array<{ name: string; color: string; description: string }>): Promise<void> {
+  async ensureLabels(
+    wanted: Array<{ name: string; color: string; description: string }>
+  ): Promise<void> {
     const existing = await this.labels()
     for (const label of wanted) {
       if (existing.has(label.name.toLowerCase())) continue
@@ -225,7 +293,8 @@ export class GitHubClient {
         await this.octokit.rest.issues.createLabel({ owner: this.owner, repo: this.repo, ...label })
       } catch (error) {
         // Another run created it a moment ago: that is what we wanted.
-        if (!isAlreadyExists(error)) throw describeGitHubError(error, `creating label '${label.name}'`, this.repository)
+        if (!isAlreadyExists(error))
+          throw describeGitHubError(error, `creating label '${label.name}'`, this.repository)
       }
       existing.set(label.name.toLowerCase(), label.name)
     }
@@ -248,9 +317,14 @@ export class GitHubClient {
           ...(issue.assignees.length > 0 ? { assignees: issue.assignees } : {}),
           request: { retries: 0 }
         })
-        return issueSchema.parse(data).issue
+        return parseAnswer(issueSchema, data, 'POST /repos/{owner}/{repo}/issues').issue
       } catch (error) {
-        if (!isTransient(error) || attempt >= 3) throw describeGitHubError(error, `creating the issue for Sentry issue ${issue.sentryId}`, this.repository)
+        if (!isTransient(error) || attempt >= 3)
+          throw describeGitHubError(
+            error,
+            `creating the issue for Sentry issue ${issue.sentryId}`,
+            this.repository
+          )
         const recent = await this.listRecentIssues(createdAfter)
         const landed = recent.find(i => i.marker?.ids.includes(issue.sentryId))
         if (landed) return landed
@@ -262,7 +336,12 @@ export class GitHubClient {
   async addLabels(number: number, labels: string[]): Promise<void> {
     if (labels.length === 0) return
     try {
-      await this.octokit.rest.issues.addLabels({ owner: this.owner, repo: this.repo, issue_number: number, labels })
+      await this.octokit.rest.issues.addLabels({
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        labels
+      })
     } catch (error) {
       throw describeGitHubError(error, `labelling issue #${number}`, this.repository)
     }
@@ -271,14 +350,23 @@ export class GitHubClient {
   /** Rewrites an issue body (to extend a shared issue's marker with a new Sentry id). */
   async updateBody(number: number, body: string): Promise<void> {
     try {
-      await this.octokit.rest.issues.update({ owner: this.owner, repo: this.repo, issue_number: number, body })
+      await this.octokit.rest.issues.update({
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        body
+      })
     } catch (error) {
       throw describeGitHubError(error, `updating issue #${number}`, this.repository)
     }
   }
 
   async getBody(number: number): Promise<string> {
-    const { data } = await this.octokit.rest.issues.get({ owner: this.owner, repo: this.repo, issue_number: number })
+    const { data } = await this.octokit.rest.issues.get({
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: number
+    })
     return data.body ?? ''
   }
 

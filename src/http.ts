@@ -4,8 +4,19 @@ import { z } from 'zod'
 /** Which remote a request goes to: it names the service in every error. */
 export type Service = 'Sentry' | 'LLM'
 
-export type Sleep = (ms: number) => Promise<void>
-export const realSleep: Sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
+/** Waits `ms`; resolves early (and clears its timer) when `signal` aborts. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise(resolve => {
+    if (signal?.aborted) return resolve()
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+  })
 
 /**
  * The wall-time budget of a whole run, shared by every client: retries stop waiting once it is
@@ -84,6 +95,11 @@ export interface RequestOptions<T> {
   body?: unknown
   /** Statuses (besides 2xx) to hand back to the caller instead of throwing. */
   acceptStatus?: number[]
+  /**
+   * Abandons the request (and any retry still to come) when aborted, e.g. by the LLM circuit
+   * breaker: a caller that has given up on a service stops calling it at once.
+   */
+  signal?: AbortSignal
 }
 
 /** 408/425/429 and most 5xx are worth another try; other 4xx are the caller's mistake. */
@@ -105,22 +121,29 @@ const RETRYABLE_CODES = new Set([
   'UND_ERR_CLOSED'
 ])
 
+/** Duck-typed, not `instanceof`: undici's DOMExceptions and errors from another realm count too. */
 function isRetryableError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return true
-  const code = (error as { code?: unknown }).code
-  const causeCode = (error.cause as { code?: unknown } | undefined)?.code
-  return RETRYABLE_CODES.has(String(code)) || RETRYABLE_CODES.has(String(causeCode))
+  if (!error || typeof error !== 'object') return false
+  const { name, code, cause } = error as {
+    name?: unknown
+    code?: unknown
+    cause?: { code?: unknown } | null
+  }
+  if (name === 'TimeoutError' || name === 'AbortError') return true
+  return RETRYABLE_CODES.has(String(code)) || RETRYABLE_CODES.has(String(cause?.code))
 }
 
 /**
  * How long the server asked us to wait, in ms, or null. Understands `Retry-After` (seconds or an
  * HTTP date), `retry-after-ms` (OpenAI), and Sentry's `X-Sentry-Rate-Limit-Reset` (epoch seconds:
- * Sentry's 429 carries no Retry-After).
+ * Sentry's 429 carries no Retry-After). Sentry sends its rate-limit headers on every answer, so the
+ * reset time only counts for a 429 (or when no requests remain in the window): a 502 is retried
+ * with the usual backoff, not held until the rate-limit window turns over.
  */
 export function serverRequestedDelay(
   headers: Record<string, string>,
-  now: number = Date.now()
+  now: number = Date.now(),
+  status: number = 429
 ): number | null {
   const ms = headers['retry-after-ms']
   if (ms && /^\d+(\.\d+)?$/.test(ms)) return Number(ms)
@@ -131,14 +154,19 @@ export function serverRequestedDelay(
     if (!Number.isNaN(date)) return Math.max(0, date - now)
   }
   const reset = headers['x-sentry-rate-limit-reset']
-  if (reset && /^\d+(\.\d+)?$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now)
+  const limited = status === 429 || headers['x-sentry-rate-limit-remaining'] === '0'
+  if (limited && reset && /^\d+(\.\d+)?$/.test(reset))
+    return Math.max(0, Number(reset) * 1000 - now)
   return null
 }
 
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+function flattenHeaders(
+  raw: Record<string, string | string[] | undefined>
+): Record<string, string> {
   const headers: Record<string, string> = {}
   for (const [key, value] of Object.entries(raw)) {
-    if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
+    if (value !== undefined)
+      headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
   }
   return headers
 }
@@ -194,9 +222,19 @@ export class HttpClient {
     const endpoint = endpointOf(opts.method, url)
     let lastError: HttpError | undefined
 
+    const abandoned = () =>
+      new HttpError(
+        `${service} request ${endpoint} was abandoned: ${errorMessage(opts.signal?.reason ?? 'cancelled')}`,
+        service,
+        null,
+        endpoint,
+        null
+      )
     for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+      if (opts.signal?.aborted) throw abandoned()
       if (attempt > 1 && budget.exhausted) break
       const timeout = Math.max(1, Math.min(this.options.timeoutMs, budget.remainingMs() || 1))
+      const timeoutSignal = AbortSignal.timeout(timeout)
       let status: number
       let headers: Record<string, string>
       let text: string
@@ -210,21 +248,31 @@ export class HttpClient {
             ...this.options.headers
           },
           body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-          signal: AbortSignal.timeout(timeout),
+          signal: opts.signal ? AbortSignal.any([timeoutSignal, opts.signal]) : timeoutSignal,
           dispatcher: this.options.dispatcher
         })
         status = response.statusCode
         headers = flattenHeaders(response.headers)
         text = await response.body.text()
       } catch (error) {
-        const reason = error instanceof Error && error.name === 'TimeoutError'
+        if (opts.signal?.aborted) throw abandoned()
+        const timedOut =
+          timeoutSignal.aborted || (error instanceof Error && error.name === 'TimeoutError')
+        const reason = timedOut
           ? `timed out after ${timeout} ms`
-          : `failed: ${errorMessage(error)}`
-        lastError = new HttpError(`${service} request ${endpoint} ${reason}`, service, null, endpoint, null, {
-          cause: error
-        })
-        if (!isRetryableError(error) || attempt === this.retry.attempts) break
-        await this.backoff(attempt, null)
+          : `failed: ${this.scrub(errorMessage(error))}`
+        lastError = new HttpError(
+          `${service} request ${endpoint} ${reason}`,
+          service,
+          null,
+          endpoint,
+          null,
+          {
+            cause: error
+          }
+        )
+        if (!(timedOut || isRetryableError(error)) || attempt === this.retry.attempts) break
+        if (!(await this.backoff(attempt, null, opts.signal))) break
         continue
       }
 
@@ -233,7 +281,7 @@ export class HttpClient {
         const parsed = opts.schema.safeParse(body)
         if (!parsed.success) {
           throw new HttpError(
-            `${service} sent an unexpected response for ${endpoint}: ${z.prettifyError(parsed.error).slice(0, 500)}`,
+            `${service} sent an unexpected response for ${endpoint}: ${this.scrub(z.prettifyError(parsed.error).slice(0, 500))}`,
             service,
             status,
             endpoint,
@@ -244,7 +292,9 @@ export class HttpClient {
       }
 
       const described = this.options.describeError?.(status, body, endpoint)
-      const detail = described ?? `${service} answered ${status} for ${endpoint}${errorDetail(body)}`
+      const detail = this.scrub(
+        described ?? `${service} answered ${status} for ${endpoint}${errorDetail(body)}`
+      )
       lastError = new HttpError(detail, service, status, endpoint, body)
       if (status >= 300 && status < 400) {
         lastError = new HttpError(
@@ -256,22 +306,66 @@ export class HttpClient {
         )
         break
       }
-      const retryable = isRetryableStatus(status) && (this.options.isRetryable?.(status, body) ?? true)
+      const retryable =
+        isRetryableStatus(status) && (this.options.isRetryable?.(status, body) ?? true)
       if (!retryable || attempt === this.retry.attempts) break
-      const requested = serverRequestedDelay(headers, this.now())
-      if (!(await this.backoff(attempt, requested))) break
+      const requested = serverRequestedDelay(headers, this.now(), status)
+      if (!(await this.backoff(attempt, requested, opts.signal))) break
     }
-    throw lastError ?? new HttpError(`${service} request ${endpoint} was not attempted: the time budget is spent`, service, null, endpoint, null)
+    if (opts.signal?.aborted) throw abandoned()
+    throw (
+      lastError ??
+      new HttpError(
+        `${service} request ${endpoint} was not attempted: the time budget is spent`,
+        service,
+        null,
+        endpoint,
+        null
+      )
+    )
   }
 
-  /** Waits before the next attempt; false when the wait would overrun the run's budget. */
-  private async backoff(attempt: number, requestedMs: number | null): Promise<boolean> {
+  /**
+   * Waits before the next attempt; false when the wait would overrun the run's budget or the
+   * caller gave up meanwhile.
+   */
+  private async backoff(
+    attempt: number,
+    requestedMs: number | null,
+    signal?: AbortSignal
+  ): Promise<boolean> {
     const exponential = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1))
     const delay =
-      requestedMs !== null ? Math.min(requestedMs, this.retry.maxDelayMs * 4) : this.random() * exponential
+      requestedMs !== null
+        ? Math.min(requestedMs, this.retry.maxDelayMs * 4)
+        : this.random() * exponential
     if (delay >= this.options.budget.remainingMs()) return false
-    await this.sleep(delay)
-    return true
+    if (!signal) {
+      await this.sleep(delay)
+      return true
+    }
+    if (signal.aborted) return false
+    let onAbort: (() => void) | undefined
+    const aborted = new Promise<void>(resolve => {
+      onAbort = () => resolve()
+      signal.addEventListener('abort', onAbort, { once: true })
+    })
+    try {
+      await Promise.race([this.sleep(delay, signal), aborted])
+    } finally {
+      if (onAbort) signal.removeEventListener('abort', onAbort)
+    }
+    return !signal.aborted
+  }
+
+  /** The client's own credentials never travel inside an error message, whatever a server echoes. */
+  private scrub(text: string): string {
+    let out = text
+    for (const value of Object.values(this.options.headers)) {
+      const secret = value.replace(/^(?:bearer|token|basic)\s+/i, '').trim()
+      if (secret.length >= 6) out = out.split(secret).join('[secret]')
+    }
+    return out
   }
 }
 
@@ -290,7 +384,10 @@ function errorDetail(body: unknown): string {
   if (body && typeof body === 'object') {
     const record = body as Record<string, unknown>
     const nested = record.error as Record<string, unknown> | undefined
-    detail = record.detail ?? record.message ?? (nested && typeof nested === 'object' ? nested.message : record.error)
+    detail =
+      record.detail ??
+      record.message ??
+      (nested && typeof nested === 'object' ? nested.message : record.error)
   } else {
     detail = body
   }
@@ -302,6 +399,9 @@ function errorDetail(body: unknown): string {
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message
   if (typeof error === 'string') return error
+  // A DOMException or an Error from another realm (a VM context) is not `instanceof Error` here.
+  const message = (error as { message?: unknown } | null)?.message
+  if (typeof message === 'string' && message !== '') return message
   try {
     return JSON.stringify(error)
   } catch {

@@ -47,18 +47,31 @@ export interface RunOptions {
 /** Reads the inputs, runs the triage, reports. The only place that fails the step. */
 export async function run(options: RunOptions = {}): Promise<TriageReport | undefined> {
   const io: ActionIO = { ...coreIO, ...options.io }
+  // A server may echo a token back in an error: whatever fails the step is scrubbed of them.
+  let scrub = (text: string) => text
   try {
     const getInput = (name: string) => io.getInput(name)
     // Mask the secrets before anything could print them, even a config error.
-    for (const name of ['sentry-token', 'holysheep-api-key', 'github-token', 'sentry-webhook-secret']) {
-      const value = getInput(name).trim()
-      if (value) io.setSecret(value)
-    }
+    const secrets = ['sentry-token', 'holysheep-api-key', 'github-token', 'sentry-webhook-secret']
+      .map(name => getInput(name).trim())
+      .filter(Boolean)
+    for (const secret of secrets) io.setSecret(secret)
+    scrub = createRedactor(false, secrets)
     const config = readConfig(getInput, options.env ?? process.env)
+    if (!secrets.includes(config.githubToken)) {
+      // Outside Actions the token came from GITHUB_TOKEN: mask it all the same.
+      io.setSecret(config.githubToken)
+      secrets.push(config.githubToken)
+      scrub = createRedactor(false, secrets)
+    }
     warnUnimplemented(config, io)
 
     const budget = new Budget(config.timeBudgetMs)
-    const redact = createRedactor(config.redact, [config.sentryToken, config.githubToken, config.holysheepApiKey ?? ''])
+    const redact = createRedactor(config.redact, [
+      config.sentryToken,
+      config.githubToken,
+      config.holysheepApiKey ?? ''
+    ])
     const ledger = new CostLedger(config.prices)
     const sentry = new SentryClient({
       baseUrl: config.sentryUrl,
@@ -77,7 +90,7 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
       writeSpacingMs: options.githubWriteSpacingMs,
       notifySpacingMs: options.githubNotifySpacingMs,
       retryAfterBaseMs: options.githubRetryAfterBaseMs,
-      warn: message => io.warning(redact(message), 'GitHub')
+      warn: message => io.warning(scrub(message), 'GitHub')
     })
     const classifier =
       config.classifier === 'heuristic'
@@ -95,7 +108,7 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
           })
 
     const report = await io.group('Triage', () =>
-      runTriage({ config, sentry, github, classifier, redact, log: io })
+      runTriage({ config, sentry, github, classifier, redact, log: io, budget })
     )
 
     for (const [name, value] of Object.entries(outputs(report, ledger))) io.setOutput(name, value)
@@ -107,21 +120,29 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
     if (report.failed > 0) {
       const failed = report.results.filter(r => r.action === 'failed')
       io.setFailed(
-        `${report.failed} Sentry issue(s) could not be triaged (they are retried next run):\n${failed.map(r => `- ${r.shortId}: ${r.reason ?? 'unknown error'}`).join('\n')}`
+        scrub(
+          `${report.failed} Sentry issue(s) could not be triaged (they are retried next run):\n${failed.map(r => `- ${r.shortId}: ${r.reason ?? 'unknown error'}`).join('\n')}`
+        )
       )
     }
     return report
   } catch (error) {
-    io.setFailed(errorMessage(error))
+    io.setFailed(scrub(errorMessage(error)))
     return undefined
   }
 }
 
 function warnUnimplemented(config: Config, io: ActionIO): void {
   if (config.closeResolved) {
-    io.warning('close-resolved is not implemented yet: resolved Sentry issues leave their GitHub issues open.', 'Not implemented')
+    io.warning(
+      'close-resolved is not implemented yet: resolved Sentry issues leave their GitHub issues open.',
+      'Not implemented'
+    )
   }
   if (config.sentryWebhookSecret) {
-    io.warning('sentry-webhook-secret is not implemented yet: webhook payloads are not read.', 'Not implemented')
+    io.warning(
+      'sentry-webhook-secret is not implemented yet: webhook payloads are not read.',
+      'Not implemented'
+    )
   }
 }

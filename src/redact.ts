@@ -45,12 +45,16 @@ const RULES: Rule[] = [
   { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: '[jwt]' },
   {
     pattern: /\b(Bearer|Basic|Token|Digest)\s+([A-Za-z0-9._~+/=-]{8,})/gi,
-    replace: (match, scheme: string, value: string) => (looksLikeProse(value) ? match : `${scheme} [credential]`)
+    replace: (match, scheme: string, value: string) =>
+      looksLikeProse(value) ? match : `${scheme} [credential]`
   },
   // Userinfo up to the last `@` of the authority: `redis://:pw@host` and `postgres://u:p@ss@db` too.
   { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:?#]*:[^\s/?#]*@/gi, replace: '$1[credentials]@' },
   { pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g, replace: '[aws-key]' },
-  { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, replace: '[github-token]' },
+  {
+    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g,
+    replace: '[github-token]'
+  },
   { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, replace: '[slack-token]' },
   { pattern: /\b(?:sk|rk|pk|whsec)_(?:live|test)_[A-Za-z0-9]{8,}\b/g, replace: '[stripe-key]' },
   { pattern: /\bsntry[usa]_[A-Za-z0-9_=+/-]{16,}/g, replace: '[sentry-token]' },
@@ -58,19 +62,24 @@ const RULES: Rule[] = [
   { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replace: '[api-key]' },
   {
     // One line only, and never a placeholder an earlier rule wrote (`key: [private-key]`).
-    pattern: new RegExp(`(["']?\\b(?:${SECRET_KEY_NAMES})["']?[ \\t]*[=:][ \\t]*)(?!\\[[a-z-]+\\](?:$|[\\s&,;"'<>)}\\]]))("[^"]*"|'[^']*'|\\[[^\\s\\]]*\\][^\\s&,;"'<>)}\\]]*|[^\\s&,;"'<>)}\\]]+)`, 'gi'),
+    pattern: new RegExp(
+      `(["']?\\b(?:${SECRET_KEY_NAMES})["']?[ \\t]*[=:][ \\t]*)(?!\\[[a-z-]+\\](?:$|[\\s&,;"'<>)}\\]]))("[^"]*"|'[^']*'|\\[[^\\s\\]]*\\][^\\s&,;"'<>)}\\]]*|[^\\s&,;"'<>)}\\]]+)`,
+      'gi'
+    ),
     replace: (_m, key: string) => `${key}[redacted]`
   },
   // Query strings carry tokens, e-mails and session ids far too often to keep.
   { pattern: /(\bhttps?:\/\/[^\s?#"'<>`]+)\?[^\s#"'<>`]*/gi, replace: '$1?[query]' },
   { pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, replace: '[email]' },
   {
-    pattern: /(?<![\w.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(?![\w.]*\d)/g,
+    pattern:
+      /(?<![\w.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(?![\w.]*\d)/g,
     replace: '[ip]'
   },
   {
     // IPv6: full, compressed (`fe80::1`) and loopback; a match must hold a digit, so `Foo::Bar` stays.
-    pattern: /(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?|::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6}))(?![\w:])/g,
+    pattern:
+      /(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?|::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6}))(?![\w:])/g,
     replace: match => (/\d/.test(match) && /:/.test(match) ? '[ip]' : match)
   },
   {
@@ -90,7 +99,10 @@ export function createRedactor(enabled: boolean, secrets: string[] = []): Redact
     for (const secret of literals) out = out.split(secret).join('[secret]')
     if (!enabled) return out
     for (const rule of RULES) {
-      out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: string[]) => string)
+      out = out.replace(
+        rule.pattern,
+        rule.replace as (substring: string, ...args: string[]) => string
+      )
     }
     return out
   }

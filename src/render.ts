@@ -13,8 +13,9 @@ const MAX_CELL = 300
 const ZWJ = '\u200D'
 
 /** Control characters and bidirectional overrides and marks: invisible, and used to disguise text. */
-// eslint-disable-next-line no-control-regex -- stripping control characters is the point
-const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
 /** Same-signature issues listed in a body; the marker still holds every id. */
 const MAX_LISTED = 20
 /** Longer URLs are shown as their label only: a permalink is never this long. */
@@ -44,7 +45,9 @@ export function inline(text: string | null | undefined, max = MAX_CELL): string 
   // Issue references: `#12`, `GH-12`, `owner/repo#12`.
   out = out.replace(/#(?=\d)/g, `#${ZWJ}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZWJ}`)
   // Bare URLs would autolink (and cross-reference issues they point at).
-  out = out.replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, `$1:/${ZWJ}/`).replace(/\bwww\./gi, `www${ZWJ}.`)
+  out = out
+    .replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, `$1:/${ZWJ}/`)
+    .replace(/\bwww\./gi, `www${ZWJ}.`)
   return out
 }
 
@@ -68,7 +71,9 @@ function safeUrl(url: string | null | undefined): string | null {
     const parsed = new URL(url)
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null
     // `|` would split a table cell; the others would end the link or open HTML.
-    const safe = parsed.toString().replace(/[()<> "'`\\|[\]]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    const safe = parsed
+      .toString()
+      .replace(/[()<> "'`\\|[\]]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
     return safe.length <= MAX_URL ? safe : null
   } catch {
     return null
@@ -77,8 +82,17 @@ function safeUrl(url: string | null | undefined): string | null {
 
 /** A plain-text title: GitHub does not render Markdown there, but mentions are still neutralised. */
 export function renderTitle(issue: SentryIssue, redact: (s: string) => string): string {
-  const title = redact(`[${issue.shortId}] ${issue.title}`).replace(INVISIBLE, '').replace(/\s+/g, ' ').trim()
-  return cut(neutraliseMentions(title), MAX_TITLE)
+  const title = redact(`[${issue.shortId}] ${issue.title}`)
+    .replace(INVISIBLE, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+  // Titles are plain text, so entities would show literally: a zero-width joiner breaks references
+  // (`#1234` in a title cross-references issue 1234) and tags (notifications show titles raw).
+  const safe = neutraliseMentions(title)
+    .replace(/#(?=\d)/g, `#${ZWJ}`)
+    .replace(/\b(GH)-(?=\d)/gi, `$1-${ZWJ}`)
+    .replace(/<(?=[A-Za-z/!?])/g, `<${ZWJ}`)
+  return cut(safe, MAX_TITLE)
 }
 
 /** The hidden marker a re-run finds: the Sentry issue ids an issue covers and their signature. */
@@ -108,7 +122,8 @@ export function parseMarker(body: string | null | undefined): Marker | null {
     const value = JSON.parse(firstLine.slice(MARKER_PREFIX.length, end)) as unknown
     if (!value || typeof value !== 'object') return null
     const { ids, sig } = value as { ids?: unknown; sig?: unknown }
-    if (!Array.isArray(ids) || !ids.every(id => typeof id === 'string' && /^\d+$/.test(id))) return null
+    if (!Array.isArray(ids) || !ids.every(id => typeof id === 'string' && /^\d+$/.test(id)))
+      return null
     return { ids: ids as string[], sig: typeof sig === 'string' ? sig : null }
   } catch {
     return null
@@ -184,11 +199,15 @@ export function renderIssueBody(input: IssueBodyInput): string {
   const frames = (event?.frames ?? [])
     .map(f => {
       const where = `${f.filename ?? '?'}${f.lineNo ? `:${f.lineNo}` : ''}`
-      return cut(r(`  at ${f.function ?? '?'} (${where})${f.line ? `\n      ${f.line}` : ''}`) ?? '', 400)
+      return cut(
+        r(`  at ${f.function ?? '?'} (${where})${f.line ? `\n      ${f.line}` : ''}`) ?? '',
+        400
+      )
     })
     .join('\n')
   const head = [...lines, '', '### Exception', ''].join('\n')
-  const footer = '<sub>Opened by sentry-triage. Text from Sentry and the LLM is shown as data; labels come only from fixed lists.</sub>'
+  const footer =
+    '<sub>Opened by sentry-triage. Text from Sentry and the LLM is shown as data; labels come only from fixed lists.</sub>'
   // The stack takes what is left, so the body is never cut inside its code fence.
   const room = MAX_BODY - head.length - footer.length - 4
   const stack = fittedCodeBlock(frames ? `${exception}\n${frames}` : exception, room)
@@ -211,7 +230,11 @@ function fittedCodeBlock(text: string, room: number): string {
 }
 
 /** The note posted on a Sentry issue (plain text: Sentry renders Markdown in notes). */
-export function renderSentryComment(c: Classification, githubUrl: string | null, redact: (s: string) => string): string {
+export function renderSentryComment(
+  c: Classification,
+  githubUrl: string | null,
+  redact: (s: string) => string
+): string {
   return [
     `sentry-triage: ${c.severity} · ${c.category} (${c.classifier === 'llm' ? `LLM ${c.model}` : 'heuristic'})`,
     `Root cause: ${cut(neutraliseMentions(redact(c.rootCause)), MAX_PROSE)}`,

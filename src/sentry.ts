@@ -70,7 +70,10 @@ const annotationSchema = z
     }
     if (value && typeof value === 'object' && 'url' in value && typeof value.url === 'string') {
       const displayName = (value as { displayName?: unknown }).displayName
-      return { displayName: typeof displayName === 'string' ? displayName : value.url, url: value.url }
+      return {
+        displayName: typeof displayName === 'string' ? displayName : value.url,
+        url: value.url
+      }
     }
     return null
   })
@@ -152,21 +155,31 @@ const frameSchema = z
     inApp: z.boolean().nullish(),
     context: z.array(z.tuple([z.number(), z.string().nullable()]).rest(z.unknown())).nullish()
   })
-  .transform(
-    (f): StackFrame => ({
-      filename: f.filename ?? f.absPath ?? f.module,
-      function: f.function,
-      lineNo: f.lineNo ?? null,
-      inApp: f.inApp === true,
-      line: f.context?.find(([n]) => n === f.lineNo)?.[1]?.trim() ?? null
-    })
-  )
+  .transform((f): StackFrame => ({
+    filename: f.filename ?? f.absPath ?? f.module,
+    function: f.function,
+    lineNo: f.lineNo ?? null,
+    inApp: f.inApp === true,
+    line: f.context?.find(([n]) => n === f.lineNo)?.[1]?.trim() ?? null
+  }))
 
 const exceptionValueSchema = z.looseObject({
   type: optionalString,
   value: optionalString,
   stacktrace: z
-    .looseObject({ frames: z.array(frameSchema.catch({ filename: null, function: null, lineNo: null, inApp: false, line: null })).nullish() })
+    .looseObject({
+      frames: z
+        .array(
+          frameSchema.catch({
+            filename: null,
+            function: null,
+            lineNo: null,
+            inApp: false,
+            line: null
+          })
+        )
+        .nullish()
+    })
     .nullish()
 })
 
@@ -251,11 +264,17 @@ export class SentryClient {
       budget: options.budget,
       sleep: options.sleep,
       dispatcher: options.dispatcher,
-      describeError: (status, body, endpoint) => this.describe(status, body, endpoint, options.baseUrl)
+      describeError: (status, body, endpoint) =>
+        this.describe(status, body, endpoint, options.baseUrl)
     })
   }
 
-  private describe(status: number, body: unknown, endpoint: string, baseUrl: string): string | undefined {
+  private describe(
+    status: number,
+    body: unknown,
+    endpoint: string,
+    baseUrl: string
+  ): string | undefined {
     const org = `organization '${this.org}'`
     if (status === 401) {
       return `Sentry answered 401 for ${endpoint}: the sentry-token is invalid, expired or revoked`
@@ -268,7 +287,10 @@ export class SentryClient {
           : 'event:read'
       return `Sentry answered 403 for ${org} (${endpoint}): the token lacks ${scope}`
     }
-    if (status === 404 && /^GET \/api\/0\/organizations\/[^/]+\/(issues|projects)\/$/.test(endpoint)) {
+    if (
+      status === 404 &&
+      /^GET \/api\/0\/organizations\/[^/]+\/(issues|projects)\/$/.test(endpoint)
+    ) {
       return `Sentry answered 404: ${org} was not found at ${baseUrl} (check sentry-org, and sentry-url: organizations in the EU live on https://de.sentry.io)`
     }
     if (status === 429) {
@@ -288,8 +310,10 @@ export class SentryClient {
     const known = new Map<string, string>()
     let url: string | null = this.orgPath('projects/?per_page=100')
     for (let page = 0; url && page < MAX_PAGES; page++) {
-      const response: { data: Array<{ id: string; slug: string }>; headers: Record<string, string> } =
-        await this.http.request({ method: 'GET', url, schema: z.array(projectSchema) })
+      const response: {
+        data: Array<{ id: string; slug: string }>
+        headers: Record<string, string>
+      } = await this.http.request({ method: 'GET', url, schema: z.array(projectSchema) })
       for (const project of response.data) known.set(project.slug.toLowerCase(), project.id)
       url = nextCursorUrl(response.headers.link)
     }
@@ -323,11 +347,12 @@ export class SentryClient {
     let url: string | null = this.orgPath(`issues/?${params}`)
     let pages = 0
     while (url && pages < MAX_PAGES) {
-      const response: { data: SentryIssue[]; headers: Record<string, string> } = await this.http.request({
-        method: 'GET',
-        url,
-        schema: z.array(issueSchema)
-      })
+      const response: { data: SentryIssue[]; headers: Record<string, string> } =
+        await this.http.request({
+          method: 'GET',
+          url,
+          schema: z.array(issueSchema)
+        })
       pages++
       for (const issue of response.data) {
         if (!seen.has(issue.id)) {
@@ -350,7 +375,12 @@ export class SentryClient {
       })
       return response.data
     }
-    const params = new URLSearchParams({ query: idOrShortId, shortIdLookup: '1', limit: '1', collapse: 'stats' })
+    const params = new URLSearchParams({
+      query: idOrShortId,
+      shortIdLookup: '1',
+      limit: '1',
+      collapse: 'stats'
+    })
     const response = await this.http.request({
       method: 'GET',
       url: this.orgPath(`issues/?${params}`),
@@ -358,7 +388,9 @@ export class SentryClient {
     })
     const issue = response.data.find(i => i.shortId.toLowerCase() === idOrShortId.toLowerCase())
     if (!issue) {
-      throw new Error(`Input 'sentry-issue': organization '${this.org}' has no issue '${idOrShortId}' that this token can see`)
+      throw new Error(
+        `Input 'sentry-issue': organization '${this.org}' has no issue '${idOrShortId}' that this token can see`
+      )
     }
     return issue
   }

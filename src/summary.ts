@@ -37,7 +37,11 @@ export function outputs(report: TriageReport, ledger: CostLedger): Record<string
   }
 }
 
-function count(results: IssueResult[], pick: (r: IssueResult) => string | null, value: string): number {
+function count(
+  results: IssueResult[],
+  pick: (r: IssueResult) => string | null,
+  value: string
+): number {
   return results.filter(r => pick(r) === value).length
 }
 
@@ -53,12 +57,24 @@ export function renderSummary(report: TriageReport, ledger: CostLedger): string 
       `Would create **${count(report.results, r => r.action, 'would-create')}** and label **${count(report.results, r => r.action, 'would-label')}**; triaged ${report.triaged}, skipped ${report.skipped}, failed ${report.failed}.`
     )
   } else {
-    lines.push(`Triaged **${report.triaged}** · created **${report.created}** · labelled **${report.labeled}** · skipped ${report.skipped} · failed **${report.failed}**`)
+    lines.push(
+      `Triaged **${report.triaged}** · created **${report.created}** · labelled **${report.labeled}** · skipped ${report.skipped} · failed **${report.failed}**`
+    )
   }
-  if (report.deferred > 0) lines.push('', `${report.deferred} issue(s) over \`max-issues\` wait for the next run.`)
-  if (report.breakerReason) lines.push('', `> [!WARNING]\n> The LLM was abandoned for the rest of the run: ${inline(report.breakerReason, 300)}. Those issues were classified by the heuristic.`)
-  if (report.duplicatesClosed > 0) lines.push('', `${report.duplicatesClosed} duplicate(s) opened by a concurrent run were closed.`)
-  if (report.listingTruncated) lines.push('', 'The Sentry listing hit the page cap; the rest come next run.')
+  if (report.deferred > 0)
+    lines.push('', `${report.deferred} issue(s) over \`max-issues\` wait for the next run.`)
+  if (report.breakerReason)
+    lines.push(
+      '',
+      `> [!WARNING]\n> The LLM was abandoned for the rest of the run: ${inline(report.breakerReason, 300)}. Those issues were classified by the heuristic.`
+    )
+  if (report.duplicatesClosed > 0)
+    lines.push(
+      '',
+      `${report.duplicatesClosed} duplicate(s) opened by a concurrent run were closed.`
+    )
+  if (report.listingTruncated)
+    lines.push('', 'The Sentry listing hit the page cap; the rest come next run.')
 
   if (classified.length > 0) {
     lines.push('', '| Category | Issues |', '|---|---|')
@@ -74,15 +90,27 @@ export function renderSummary(report: TriageReport, ledger: CostLedger): string 
   }
   const models = ledger.models()
   if (models.length > 0) {
-    lines.push('', '| Model | Requests | Prompt tokens | Completion tokens | Est. USD |', '|---|---|---|---|---|')
+    lines.push(
+      '',
+      '| Model | Requests | Prompt tokens | Completion tokens | Est. USD |',
+      '|---|---|---|---|---|'
+    )
     for (const m of models) {
-      lines.push(`| \`${inline(m.model, 80).replace(/`/g, '')}\` | ${m.requests} | ${m.promptTokens} | ${m.completionTokens} | ${m.priced ? `$${m.usd.toFixed(6)}` : 'no price set'} |`)
+      lines.push(
+        `| \`${inline(m.model, 80).replace(/`/g, '')}\` | ${m.requests} | ${m.promptTokens} | ${m.completionTokens} | ${m.priced ? `$${m.usd.toFixed(6)}` : 'no price set'} |`
+      )
     }
-    lines.push(`| **Total** | ${ledger.requests} | | | **$${ledger.usd.toFixed(6)}** (${ledger.tokens} tokens) |`)
+    lines.push(
+      `| **Total** | ${ledger.requests} | | | **$${ledger.usd.toFixed(6)}** (${ledger.tokens} tokens) |`
+    )
   }
 
   if (report.results.length > 0) {
-    lines.push('', '| Sentry | Title | Category | Severity | By | Action | GitHub |', '|---|---|---|---|---|---|---|')
+    lines.push(
+      '',
+      '| Sentry | Title | Category | Severity | By | Action | GitHub |',
+      '|---|---|---|---|---|---|---|'
+    )
     for (const r of report.results.slice(0, MAX_ROWS)) {
       const by = r.classifier === 'llm' ? `LLM ${inline(r.model, 60)}` : (r.classifier ?? '—')
       const action = r.reason ? `${r.action}: ${inline(r.reason, 160)}` : r.action
@@ -90,7 +118,8 @@ export function renderSummary(report: TriageReport, ledger: CostLedger): string 
         `| ${link(inline(r.shortId, 60), r.permalink)} | ${inline(r.title, 120)} | ${r.category ?? '—'} | ${r.severity ?? '—'} | ${by} | ${action} | ${r.githubIssue ? link(`#${r.githubIssue.split('/').pop()}`, r.githubIssue) : '—'} |`
       )
     }
-    if (report.results.length > MAX_ROWS) lines.push('', `…and ${report.results.length - MAX_ROWS} more (see the results output).`)
+    if (report.results.length > MAX_ROWS)
+      lines.push('', `…and ${report.results.length - MAX_ROWS} more (see the results output).`)
   }
   return `${lines.join('\n')}\n`
 }
@@ -108,6 +137,10 @@ export function renderTable(report: TriageReport): string {
   ])
   const header = ['Sentry', 'Title', 'Category', 'Severity', 'Classifier', 'Action', 'GitHub']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => (r[i] as string).length)))
-  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd()
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd()
   return [fmt(header), fmt(widths.map(w => '-'.repeat(w))), ...rows.map(fmt)].join('\n')
 }

@@ -5,8 +5,20 @@ import type { Classifier } from './classify/classifier.js'
 import type { Redactor } from './redact.js'
 import { compareImpact, routeIssue, type Route } from './classify/routing.js'
 import { issueSignature } from './signature.js'
-import { renderIssueBody, renderMarker, renderSentryComment, renderTitle, parseMarker } from './render.js'
-import { categoryLabel, severityLabel, CATEGORIES, SEVERITIES, type Classification } from './taxonomy.js'
+import {
+  renderIssueBody,
+  renderMarker,
+  renderSentryComment,
+  renderTitle,
+  parseMarker
+} from './render.js'
+import {
+  categoryLabel,
+  severityLabel,
+  CATEGORIES,
+  SEVERITIES,
+  type Classification
+} from './taxonomy.js'
 import { errorMessage } from './http.js'
 
 export interface Logger {
@@ -15,7 +27,8 @@ export interface Logger {
   debug(message: string): void
 }
 
-export type ResultAction = 'created' | 'labeled' | 'skipped' | 'failed' | 'would-create' | 'would-label'
+export type ResultAction =
+  'created' | 'labeled' | 'skipped' | 'failed' | 'would-create' | 'would-label'
 
 /** One row of the `results` output: one Sentry issue and what the run did with it. */
 export interface IssueResult {
@@ -56,6 +69,8 @@ export interface TriageDeps {
   classifier: Classifier
   redact: Redactor
   log: Logger
+  /** The run's time budget: once spent, no new issue is started (the rest fail and retry next run). */
+  budget?: { readonly exhausted: boolean }
   now?: () => Date
 }
 
@@ -71,20 +86,38 @@ const CATEGORY_COLOURS: Record<string, string> = {
   Infrastructure: 'b60205',
   Unknown: 'cccccc'
 }
-const SEVERITY_COLOURS: Record<string, string> = { Critical: 'b60205', High: 'd93f0b', Medium: 'fbca04', Low: '0e8a16' }
+const SEVERITY_COLOURS: Record<string, string> = {
+  Critical: 'b60205',
+  High: 'd93f0b',
+  Medium: 'fbca04',
+  Low: '0e8a16'
+}
 
 const TRIAGE_LABELS = new Set([...CATEGORIES.map(categoryLabel), ...SEVERITIES.map(severityLabel)])
 
 function hasTriageLabels(issue: GitHubIssue): boolean {
   const names = issue.labels.map(l => l.toLowerCase())
-  return names.some(n => n.startsWith('category:') && TRIAGE_LABELS.has(n)) && names.some(n => n.startsWith('severity:') && TRIAGE_LABELS.has(n))
+  return (
+    names.some(n => n.startsWith('category:') && TRIAGE_LABELS.has(n)) &&
+    names.some(n => n.startsWith('severity:') && TRIAGE_LABELS.has(n))
+  )
 }
 
 function labelSpec(name: string) {
   const category = CATEGORIES.find(c => categoryLabel(c) === name)
-  if (category) return { name, color: CATEGORY_COLOURS[category] as string, description: `Sentry triage: ${category} error` }
+  if (category)
+    return {
+      name,
+      color: CATEGORY_COLOURS[category] as string,
+      description: `Sentry triage: ${category} error`
+    }
   const severity = SEVERITIES.find(s => severityLabel(s) === name)
-  if (severity) return { name, color: SEVERITY_COLOURS[severity] as string, description: `Sentry triage: ${severity} severity` }
+  if (severity)
+    return {
+      name,
+      color: SEVERITY_COLOURS[severity] as string,
+      description: `Sentry triage: ${severity} severity`
+    }
   return { name, color: '362d59', description: 'Opened from a Sentry issue by sentry-triage' }
 }
 
@@ -95,7 +128,11 @@ interface Group {
 }
 
 /** Runs `task` over `items`, at most `limit` at a time, in order of start. */
-async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+async function eachLimited<T>(
+  items: T[],
+  limit: number,
+  task: (item: T) => Promise<void>
+): Promise<void> {
   let next = 0
   const worker = async () => {
     while (next < items.length) await task(items[next++] as T)
@@ -141,21 +178,32 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
     })
     candidates = listing.issues
     report.listingTruncated = listing.truncated
-    if (listing.truncated) log.warning('Sentry returned more pages than the page cap; the rest are picked up by the next run.', 'Sentry listing truncated')
+    if (listing.truncated)
+      log.warning(
+        'Sentry returned more pages than the page cap; the rest are picked up by the next run.',
+        'Sentry listing truncated'
+      )
   }
-  log.info(`Sentry: ${candidates.length} issue(s) first seen within ${config.since.text}${config.sentryIssue ? ` (${config.sentryIssue} only)` : ''}`)
+  log.info(
+    `Sentry: ${candidates.length} issue(s) first seen within ${config.since.text}${config.sentryIssue ? ` (${config.sentryIssue} only)` : ''}`
+  )
   if (candidates.length === 0) return report
 
   // 2. What is linked already. Fails closed: without this listing nothing may be created.
   const firstSeen = candidates.map(c => (c.firstSeen ? Date.parse(c.firstSeen) : Number.NaN))
-  const earliest = firstSeen.some(Number.isNaN) ? null : new Date(Math.min(...firstSeen) - LISTING_SKEW_MS).toISOString()
+  const earliest = firstSeen.some(Number.isNaN)
+    ? null
+    : new Date(Math.min(...firstSeen) - LISTING_SKEW_MS).toISOString()
   const recent = await github.listRecentIssues(earliest)
   const byId = new Map<string, GitHubIssue>()
   const bySignature = new Map<string, GitHubIssue>()
   // Oldest first, so the original wins over a duplicate; open issues win over closed ones.
-  for (const gh of [...recent].sort((a, b) => Number(a.state === 'closed') - Number(b.state === 'closed') || a.number - b.number)) {
+  for (const gh of [...recent].sort(
+    (a, b) => Number(a.state === 'closed') - Number(b.state === 'closed') || a.number - b.number
+  )) {
     for (const id of gh.marker?.ids ?? []) if (!byId.has(id)) byId.set(id, gh)
-    if (gh.marker?.sig && gh.state === 'open' && !bySignature.has(gh.marker.sig)) bySignature.set(gh.marker.sig, gh)
+    if (gh.marker?.sig && gh.state === 'open' && !bySignature.has(gh.marker.sig))
+      bySignature.set(gh.marker.sig, gh)
   }
   const byNumber = new Map(recent.map(gh => [gh.number, gh]))
   const annotationPattern = new RegExp(
@@ -179,7 +227,13 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
   for (const issue of candidates) {
     const linked = await linkOf(issue)
     if (linked && hasTriageLabels(linked)) {
-      results.push(row(issue, redact, { action: 'skipped', githubIssue: linked.url, reason: 'already linked and triaged' }))
+      results.push(
+        row(issue, redact, {
+          action: 'skipped',
+          githubIssue: linked.url,
+          reason: 'already linked and triaged'
+        })
+      )
     } else {
       pending.push({ issue, linked })
     }
@@ -188,9 +242,19 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
   const selected = pending.slice(0, config.maxIssues)
   for (const { issue, linked } of pending.slice(config.maxIssues)) {
     report.deferred++
-    results.push(row(issue, redact, { action: 'skipped', githubIssue: linked?.url ?? null, reason: `over max-issues (${config.maxIssues}); next run` }))
+    results.push(
+      row(issue, redact, {
+        action: 'skipped',
+        githubIssue: linked?.url ?? null,
+        reason: `over max-issues (${config.maxIssues}); next run`
+      })
+    )
   }
-  if (report.deferred > 0) log.warning(`${report.deferred} Sentry issue(s) over max-issues (${config.maxIssues}) wait for the next run.`, 'max-issues reached')
+  if (report.deferred > 0)
+    log.warning(
+      `${report.deferred} Sentry issue(s) over max-issues (${config.maxIssues}) wait for the next run.`,
+      'max-issues reached'
+    )
 
   const groups: Group[] = []
   const groupOf = new Map<string, Group>()
@@ -213,21 +277,40 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
 
   await eachLimited(groups, config.maxConcurrency, async group => {
     const lead = group.members[0]!.issue
-    let classified: { classification: Classification; route: Route; event: EventContext | null } | null = null
+    if (deps.budget?.exhausted) {
+      for (const m of group.members)
+        sync.fail(
+          m.issue,
+          `the time budget (time-budget: ${config.timeBudgetMs / 1000}s) was spent before it was classified`
+        )
+      return
+    }
+    let classified: {
+      classification: Classification
+      route: Route
+      event: EventContext | null
+    } | null = null
     try {
       const attached = group.signature ? bySignature.get(group.signature) : undefined
-      const needsClassification = !(attached && hasTriageLabels(attached) && group.members.every(m => !m.linked))
+      const needsClassification = !(
+        attached &&
+        hasTriageLabels(attached) &&
+        group.members.every(m => !m.linked)
+      )
       if (needsClassification) {
-        const event = await sentry.getLatestEvent(lead.id, config.environment).catch((error: unknown) => {
-          log.debug(`No latest event for ${lead.shortId}: ${errorMessage(error)}`)
-          return null
-        })
+        const event = await sentry
+          .getLatestEvent(lead.id, config.environment)
+          .catch((error: unknown) => {
+            log.debug(`No latest event for ${lead.shortId}: ${errorMessage(error)}`)
+            return null
+          })
         const route = routeIssue(lead, config.models, config.routing)
         const classification = await classifier.classify(lead, event, route)
         classified = { classification, route, event }
       }
     } catch (error) {
-      for (const m of group.members) sync.fail(m.issue, `classification failed: ${errorMessage(error)}`)
+      for (const m of group.members)
+        sync.fail(m.issue, `classification failed: ${errorMessage(error)}`)
       return
     }
     const done = classified
@@ -243,7 +326,10 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
     try {
       await sync.closeRaceDuplicates()
     } catch (error) {
-      log.warning(`Could not check for duplicates from a concurrent run: ${errorMessage(error)}`, 'Duplicate check')
+      log.warning(
+        `Could not check for duplicates from a concurrent run: ${errorMessage(error)}`,
+        'Duplicate check'
+      )
     }
   }
 
@@ -262,7 +348,11 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-function row(issue: SentryIssue, redact: Redactor, extra: Partial<IssueResult> & { action: ResultAction }): IssueResult {
+function row(
+  issue: SentryIssue,
+  redact: Redactor,
+  extra: Partial<IssueResult> & { action: ResultAction }
+): IssueResult {
   return {
     sentryId: issue.id,
     shortId: issue.shortId,
@@ -287,9 +377,10 @@ class Sync {
     private readonly bySignature: Map<string, GitHubIssue>
   ) {}
 
-  fail(issue: SentryIssue, reason: string): void {
+  fail(issue: SentryIssue, raw: string): void {
+    const reason = this.deps.redact(raw)
     this.deps.log.warning(`${issue.shortId}: ${reason}`, `Sentry issue ${issue.shortId} failed`)
-    this.report.results.push(row(issue, this.deps.redact, { action: 'failed', reason: this.deps.redact(reason) }))
+    this.report.results.push(row(issue, this.deps.redact, { action: 'failed', reason }))
   }
 
   async write(
@@ -321,8 +412,12 @@ class Sync {
         if (!c) throw new Error('no classification')
         const have = gh!.labels.map(l => l.toLowerCase())
         const missing = [
-          ...(have.some(l => l.startsWith('category:') && TRIAGE_LABELS.has(l)) ? [] : [categoryLabel(c.category)]),
-          ...(have.some(l => l.startsWith('severity:') && TRIAGE_LABELS.has(l)) ? [] : [severityLabel(c.severity)])
+          ...(have.some(l => l.startsWith('category:') && TRIAGE_LABELS.has(l))
+            ? []
+            : [categoryLabel(c.category)]),
+          ...(have.some(l => l.startsWith('severity:') && TRIAGE_LABELS.has(l))
+            ? []
+            : [severityLabel(c.severity)])
         ]
         if (!dry && !labelledNumbers.has(gh!.number)) {
           await github.ensureLabels(missing.map(labelSpec))
@@ -332,7 +427,9 @@ class Sync {
         }
         result.action = dry ? 'would-label' : 'labeled'
         result.githubIssue = gh!.url
-        log.info(`${dry ? '[dry-run] Would label' : 'Labelled'} ${gh!.url} (${issue.shortId}): ${missing.join(', ') || 'nothing missing'}`)
+        log.info(
+          `${dry ? '[dry-run] Would label' : 'Labelled'} ${gh!.url} (${issue.shortId}): ${missing.join(', ') || 'nothing missing'}`
+        )
         this.report.results.push(result)
         await this.comment(issue, c, gh!.url)
       } catch (error) {
@@ -350,23 +447,34 @@ class Sync {
           const marker = parseMarker(body)
           if (marker) {
             const ids = [...new Set([...marker.ids, ...unlinked.map(u => u.id)])]
-            const extra = unlinked.map(u => `- Also: ${u.shortId} (${u.project.slug}), first seen ${u.firstSeen ?? '?'}`).join('\n')
+            const extra = unlinked
+              .map(
+                u => `- Also: ${u.shortId} (${u.project.slug}), first seen ${u.firstSeen ?? '?'}`
+              )
+              .join('\n')
             const rest = body.slice(body.indexOf('\n') + 1)
-            await github.updateBody(attached.number, `${renderMarker({ ids, sig: marker.sig })}\n${rest}\n${extra}`)
+            await github.updateBody(
+              attached.number,
+              `${renderMarker({ ids, sig: marker.sig })}\n${rest}\n${extra}`
+            )
           }
           this.report.labeled++
         }
         for (const issue of unlinked) {
           const result = base(issue)
           const labels = attached.labels.map(l => l.toLowerCase())
-          result.category = CATEGORIES.find(x => labels.includes(categoryLabel(x))) ?? result.category
-          result.severity = SEVERITIES.find(x => labels.includes(severityLabel(x))) ?? result.severity
+          result.category =
+            CATEGORIES.find(x => labels.includes(categoryLabel(x))) ?? result.category
+          result.severity =
+            SEVERITIES.find(x => labels.includes(severityLabel(x))) ?? result.severity
           result.action = dry ? 'would-label' : 'labeled'
           result.githubIssue = attached.url
           result.reason = `same signature as ${attached.url}`
           this.report.results.push(result)
         }
-        log.info(`${dry ? '[dry-run] Would add' : 'Added'} ${unlinked.map(u => u.shortId).join(', ')} to ${attached.url} (same signature)`)
+        log.info(
+          `${dry ? '[dry-run] Would add' : 'Added'} ${unlinked.map(u => u.shortId).join(', ')} to ${attached.url} (same signature)`
+        )
       } catch (error) {
         for (const issue of unlinked) this.fail(issue, errorMessage(error))
       }
@@ -388,7 +496,8 @@ class Sync {
     const labels = [categoryLabel(c.category), severityLabel(c.severity), ...config.labels]
     const title = renderTitle(lead, redact)
     if (dry) {
-      for (const issue of unlinked) this.report.results.push({ ...base(issue, classified.route.tier), action: 'would-create' })
+      for (const issue of unlinked)
+        this.report.results.push({ ...base(issue, classified.route.tier), action: 'would-create' })
       log.info(`[dry-run] Would create "${title}" with labels ${labels.join(', ')}`)
       return
     }
@@ -415,9 +524,15 @@ class Sync {
       this.createdNumbers.add(created.number)
       this.report.created++
       if (group.signature) this.bySignature.set(group.signature, { ...created, labels })
-      log.info(`Created ${created.url} for ${unlinked.map(u => u.shortId).join(', ')}: ${c.severity} ${c.category}`)
+      log.info(
+        `Created ${created.url} for ${unlinked.map(u => u.shortId).join(', ')}: ${c.severity} ${c.category}`
+      )
       for (const issue of unlinked) {
-        this.report.results.push({ ...base(issue, classified.route.tier), action: 'created', githubIssue: created.url })
+        this.report.results.push({
+          ...base(issue, classified.route.tier),
+          action: 'created',
+          githubIssue: created.url
+        })
         await this.comment(issue, c, created.url)
       }
     } catch (error) {
@@ -432,15 +547,22 @@ class Sync {
     try {
       await sentry.postComment(issue.id, renderSentryComment(c, url, redact))
     } catch (error) {
-      log.warning(`Could not comment on Sentry issue ${issue.shortId}: ${errorMessage(error)}`, 'Sentry comment')
+      log.warning(
+        `Could not comment on Sentry issue ${issue.shortId}: ${errorMessage(error)}`,
+        'Sentry comment'
+      )
     }
   }
 
   /** Lists what was created since the run began; where two open issues carry one Sentry id, ours closes if it is the later. */
   async closeRaceDuplicates(): Promise<void> {
     const { github, log } = this.deps
-    const recent = await github.listRecentIssues(new Date(Date.parse(this.runStartIso) - 5 * 60_000).toISOString())
-    const open = recent.filter(i => i.state === 'open' && i.marker).sort((a, b) => a.number - b.number)
+    const recent = await github.listRecentIssues(
+      new Date(Date.parse(this.runStartIso) - 5 * 60_000).toISOString()
+    )
+    const open = recent
+      .filter(i => i.state === 'open' && i.marker)
+      .sort((a, b) => a.number - b.number)
     const firstById = new Map<string, GitHubIssue>()
     for (const gh of open) {
       for (const id of gh.marker!.ids) {
@@ -459,7 +581,10 @@ class Sync {
             r.reason = `a concurrent run opened ${first.url} first; ${gh.url} was closed as its duplicate`
           }
         }
-        log.warning(`Closed ${gh.url} as a duplicate of ${first.url} (a concurrent run opened it first)`, 'Duplicate closed')
+        log.warning(
+          `Closed ${gh.url} as a duplicate of ${first.url} (a concurrent run opened it first)`,
+          'Duplicate closed'
+        )
         break
       }
     }

@@ -52,7 +52,14 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     repo: 'shop',
     token: GITHUB_TOKEN,
     // The issue Sentry's own GitHub integration opened (the seed's `jwt` issue points at it).
-    issues: [{ number: 7, title: 'JWT expired errors in checkout', body: 'Opened by the Sentry GitHub integration.', created_at: now.toISOString() }],
+    issues: [
+      {
+        number: 7,
+        title: 'JWT expired errors in checkout',
+        body: 'Opened by the Sentry GitHub integration.',
+        created_at: now.toISOString()
+      }
+    ],
     ...options.github
   })
   const llm = await startFakeLlm({ apiKey: LLM_KEY, ...options.llm })
@@ -111,7 +118,13 @@ export async function runAction(
     summary: '',
     secretsMasked: [],
     all() {
-      return [...this.info, ...this.warnings, this.failed ?? '', this.summary, ...Object.values(this.outputs)].join('\n')
+      return [
+        ...this.info,
+        ...this.warnings,
+        this.failed ?? '',
+        this.summary,
+        ...Object.values(this.outputs)
+      ].join('\n')
     }
   }
   const io: Partial<ActionIO> = {
@@ -120,7 +133,8 @@ export async function runAction(
     setOutput: (name, value) => void (record.outputs[name] = value),
     setFailed: message => void (record.failed = message),
     info: message => void record.info.push(message),
-    warning: (message, title) => void record.warnings.push(title ? `${title}: ${message}` : message),
+    warning: (message, title) =>
+      void record.warnings.push(title ? `${title}: ${message}` : message),
     debug: message => void record.info.push(`[debug] ${message}`),
     group: async (_name, fn) => fn(),
     writeSummary: async markdown => void (record.summary += markdown)

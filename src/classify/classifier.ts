@@ -42,12 +42,27 @@ export function llmClassifier(options: LlmClassifierOptions): Classifier {
   const threshold = options.threshold ?? BREAKER_THRESHOLD
   let consecutiveFailures = 0
   let breakerReason: string | null = null
+  // Aborted when the breaker opens: requests still in flight (or waiting to retry) stop at once.
+  const breaker = new AbortController()
+  const openText = () => `circuit breaker open (${breakerReason})`
 
-  const fail = (issue: SentryIssue, event: EventContext | null, reason: string, fatal = false) => {
+  const fail = (
+    issue: SentryIssue,
+    event: EventContext | null,
+    rawReason: string,
+    fatal = false
+  ) => {
+    // Error text from the gateway ends up in issue bodies: it gets the same scrubbing as Sentry text.
+    const reason = options.redact(rawReason)
     consecutiveFailures++
     if (breakerReason === null && (fatal || consecutiveFailures >= threshold)) {
-      breakerReason = fatal ? reason : `${consecutiveFailures} consecutive LLM failures, last: ${reason}`
-      options.warn?.(`LLM circuit breaker open: ${breakerReason}. The remaining issues are classified by the heuristic.`)
+      breakerReason = fatal
+        ? reason
+        : `${consecutiveFailures} consecutive LLM failures, last: ${reason}`
+      options.warn?.(
+        `LLM circuit breaker open: ${breakerReason}. The remaining issues are classified by the heuristic.`
+      )
+      breaker.abort(new Error('the LLM circuit breaker opened'))
     }
     return classifyHeuristically(issue, event, reason)
   }
@@ -57,18 +72,29 @@ export function llmClassifier(options: LlmClassifierOptions): Classifier {
       return breakerReason
     },
     async classify(issue, event, route) {
-      if (breakerReason !== null) return classifyHeuristically(issue, event, `circuit breaker open (${breakerReason})`)
+      if (breakerReason !== null) return classifyHeuristically(issue, event, openText())
       let completion
       try {
-        completion = await options.client.complete(route.model, buildMessages(issue, event, options.redact))
+        completion = await options.client.complete(
+          route.model,
+          buildMessages(issue, event, options.redact),
+          breaker.signal
+        )
       } catch (error) {
+        // Abandoned because another request opened the breaker: not a failure of its own.
+        if (breaker.signal.aborted && breakerReason !== null)
+          return classifyHeuristically(issue, event, openText())
         // A rejected key or an unknown model will not heal within the run: open at once.
-        const permanent = error instanceof HttpError && error.status !== null && [401, 403, 404].includes(error.status)
+        const permanent =
+          error instanceof HttpError &&
+          error.status !== null &&
+          [401, 403, 404].includes(error.status)
         const quota = error instanceof HttpError && /insufficient_quota/.test(error.message)
         return fail(issue, event, errorMessage(error), permanent || quota)
       }
       options.ledger.add(route.model, completion.promptTokens, completion.completionTokens)
-      if (completion.finishReason === 'length') return fail(issue, event, 'the answer was truncated (finish_reason length)')
+      if (completion.finishReason === 'length')
+        return fail(issue, event, 'the answer was truncated (finish_reason length)')
       if (completion.finishReason === 'content_filter' || completion.refusal) {
         return fail(issue, event, 'the model refused to answer')
       }

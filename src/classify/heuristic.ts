@@ -15,43 +15,54 @@ const RULES: Rule[] = [
     category: 'Authentication',
     pattern:
       /\b(jwt|token ?expired|expired ?token|invalid[_ ]?token|unauthori[sz]ed|unauthenticated|forbidden|permission ?denied|access ?denied|not ?authori[sz]ed|40[13](?!\d)|oauth|saml|csrf|login failed|authenticat|AuthenticationError|PermissionDenied|InvalidSignature)/i,
-    rootCause: 'Requests are failing authentication or authorisation checks (expired, invalid or missing credentials, or a permission the caller lacks).',
-    action: 'Check token issuance and expiry handling, clock skew, and recent changes to permissions or secrets; confirm which callers are affected.'
+    rootCause:
+      'Requests are failing authentication or authorisation checks (expired, invalid or missing credentials, or a permission the caller lacks).',
+    action:
+      'Check token issuance and expiry handling, clock skew, and recent changes to permissions or secrets; confirm which callers are affected.'
   },
   {
     category: 'Database',
     pattern:
       /\b(sql|deadlock|psycopg|postgres|pg::|mysql|sqlite|mongo|redis(?!.*timeout)|prisma|sequelize|typeorm|activerecord|hibernate|jdbc|IntegrityError|OperationalError|UniqueViolation|unique constraint|foreign key|relation .* does not exist|duplicate key|lock wait|too many connections|QueryFailed|DatabaseError|knex|migration)/i,
-    rootCause: 'A database operation failed (constraint, lock contention, schema mismatch or connection pool exhaustion).',
-    action: 'Inspect the failing query and recent migrations, check lock and connection-pool metrics, and add retries or constraint handling where the conflict is expected.'
+    rootCause:
+      'A database operation failed (constraint, lock contention, schema mismatch or connection pool exhaustion).',
+    action:
+      'Inspect the failing query and recent migrations, check lock and connection-pool metrics, and add retries or constraint handling where the conflict is expected.'
   },
   {
     category: 'External Service',
     pattern:
       /\b(stripe|twilio|sendgrid|mailgun|paypal|braintree|s3\b|aws|gcs|openai|slack api|github api|shopify|upstream|third[- ]party|bad gateway|502(?!\d)|503 service unavailable|gateway timeout|504(?!\d)|rate ?limit(ed)? by|HTTPError|RequestException|ApiError|StripeError|ClientError)/i,
     rootCause: 'A call to a third-party service failed or answered with an error.',
-    action: "Check the provider's status page and the request/response for this call; add timeouts, retries with backoff and a graceful fallback."
+    action:
+      "Check the provider's status page and the request/response for this call; add timeouts, retries with backoff and a graceful fallback."
   },
   {
     category: 'Network',
     pattern:
       /\b(timeout|timed out|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|socket hang up|connection (refused|reset|closed|aborted)|network ?error|dns|getaddrinfo|ConnectTimeout|ReadTimeout|ConnectionError|fetch failed|Failed to fetch|ssl|tls|certificate)/i,
-    rootCause: 'A network call could not complete (timeout, refused or reset connection, or name resolution failure).',
-    action: 'Check connectivity and DNS to the target host, its health and latency, and the client timeout and retry settings.'
+    rootCause:
+      'A network call could not complete (timeout, refused or reset connection, or name resolution failure).',
+    action:
+      'Check connectivity and DNS to the target host, its health and latency, and the client timeout and retry settings.'
   },
   {
     category: 'Infrastructure',
     pattern:
       /\b(out of memory|OOM|OutOfMemory|MemoryError|heap\b|ENOSPC|no space left|disk full|killed|SIGKILL|SIGTERM|exit code 137|container|kubernetes|k8s|pods?\b|node crashed|EMFILE|too many open files|config(uration)? (error|missing|invalid)|environment variable|ImproperlyConfigured|ENOENT|segmentation fault|worker (lost|died))/i,
-    rootCause: 'The runtime environment is failing (memory, disk, process limits or missing configuration).',
-    action: 'Check resource usage and limits of the affected hosts or containers, recent deploys and configuration changes; scale or fix the limit.'
+    rootCause:
+      'The runtime environment is failing (memory, disk, process limits or missing configuration).',
+    action:
+      'Check resource usage and limits of the affected hosts or containers, recent deploys and configuration changes; scale or fix the limit.'
   },
   {
     category: 'Logic',
     pattern:
       /\b(TypeError|ReferenceError|RangeError|SyntaxError|KeyError|IndexError|AttributeError|ValueError|NameError|NullPointerException|NoMethodError|ArgumentError|ZeroDivisionError|AssertionError|undefined is not|cannot read propert|is not a function|null\b|undefined\b|NaN\b|unhandled|invariant|ClassCastException|IllegalArgument|IllegalState|panic|unwrap)/i,
-    rootCause: 'Application code hit an unexpected state (a missing value, a wrong type or a broken assumption).',
-    action: 'Reproduce with the event’s input, guard the failing code path, and add a test for the case it did not expect.'
+    rootCause:
+      'Application code hit an unexpected state (a missing value, a wrong type or a broken assumption).',
+    action:
+      'Reproduce with the event’s input, guard the failing code path, and add a test for the case it did not expect.'
   }
 ]
 
@@ -90,7 +101,9 @@ export function classifyHeuristically(
     rootCause: rule
       ? `${rule.rootCause.replace(/\.$/, '')}${where}.`
       : `No rule matched this error${where}; it needs a human look.`,
-    suggestedAction: rule?.action ?? 'Open the Sentry issue, read the latest event and its breadcrumbs, and assign an owner.',
+    suggestedAction:
+      rule?.action ??
+      'Open the Sentry issue, read the latest event and its breadcrumbs, and assign an owner.',
     classifier: 'heuristic',
     model: null,
     ...(fallbackReason ? { fallbackReason } : {})

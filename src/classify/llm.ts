@@ -11,7 +11,9 @@ const completionSchema = z.looseObject({
   choices: z
     .array(
       z.looseObject({
-        message: z.looseObject({ content: z.string().nullish(), refusal: z.string().nullish() }).nullish(),
+        message: z
+          .looseObject({ content: z.string().nullish(), refusal: z.string().nullish() })
+          .nullish(),
         finish_reason: z.string().nullish()
       })
     )
@@ -65,20 +67,31 @@ export class LlmClient {
       describeError: (status, body) => {
         const code = errorCode(body)
         if (status === 401) return 'LLM gateway answered 401: holysheep-api-key was rejected'
-        if (status === 403) return 'LLM gateway answered 403: the key may not use this model or region'
-        if (status === 404) return 'LLM gateway answered 404: unknown model or wrong holysheep-base-url'
-        if (status === 429 && code === 'insufficient_quota') return 'LLM gateway answered 429 insufficient_quota: the account is out of credit'
+        if (status === 403)
+          return 'LLM gateway answered 403: the key may not use this model or region'
+        if (status === 404)
+          return 'LLM gateway answered 404: unknown model or wrong holysheep-base-url'
+        if (status === 429 && code === 'insufficient_quota')
+          return 'LLM gateway answered 429 insufficient_quota: the account is out of credit'
         return undefined
       }
     })
   }
 
-  /** One completion in JSON mode. Throws HttpError when the gateway fails after retries. */
-  async complete(model: string, messages: ChatMessage[]): Promise<Completion> {
+  /**
+   * One completion in JSON mode. Throws HttpError when the gateway fails after retries, or at once
+   * when `signal` aborts (the circuit breaker opened while this request was in flight or waiting).
+   */
+  async complete(
+    model: string,
+    messages: ChatMessage[],
+    signal?: AbortSignal
+  ): Promise<Completion> {
     const response = await this.http.request({
       method: 'POST',
       url: '/chat/completions',
       schema: completionSchema,
+      ...(signal ? { signal } : {}),
       body: {
         model,
         messages,

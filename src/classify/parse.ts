@@ -12,9 +12,16 @@ export type ParseResult = { ok: true; value: ParsedAnswer } | { ok: false; reaso
 
 const MAX_TEXT = 1_000
 
-const text = z
-  .unknown()
-  .transform(v => (typeof v === 'string' ? v.trim() : Array.isArray(v) ? v.filter(x => typeof x === 'string').join(' ').trim() : ''))
+const text = z.unknown().transform(v =>
+  typeof v === 'string'
+    ? v.trim()
+    : Array.isArray(v)
+      ? v
+          .filter(x => typeof x === 'string')
+          .join(' ')
+          .trim()
+      : ''
+)
 
 /** Accepts the usual spellings of the four keys (`root_cause`, `Root Cause`, `action` …). */
 const answerSchema = z.record(z.string(), z.unknown()).transform(record => {
@@ -32,7 +39,17 @@ const answerSchema = z.record(z.string(), z.unknown()).transform(record => {
     category: pick('category', 'type', 'class', 'classification'),
     severity: pick('severity', 'priority', 'impact'),
     rootCause: text.parse(pick('rootcause', 'cause', 'reason', 'analysis')),
-    suggestedAction: text.parse(pick('suggestedaction', 'action', 'suggestedactions', 'nextsteps', 'fix', 'remediation', 'recommendation'))
+    suggestedAction: text.parse(
+      pick(
+        'suggestedaction',
+        'action',
+        'suggestedactions',
+        'nextsteps',
+        'fix',
+        'remediation',
+        'recommendation'
+      )
+    )
   }
 })
 
@@ -76,7 +93,10 @@ function keyValueLines(input: string): Record<string, string> | undefined {
   let lastKey: string | null = null
   for (const rawLine of input.split(/\r?\n/)) {
     const line = rawLine.replace(/^[\s>*#-]+/, '').replace(/\*\*/g, '')
-    const match = /^(category|severity|priority|root[ _-]?cause|cause|suggested[ _-]?actions?|actions?|next steps|fix)\s*[:=–-]\s*(.*)$/i.exec(line)
+    const match =
+      /^(category|severity|priority|root[ _-]?cause|cause|suggested[ _-]?actions?|actions?|next steps|fix)\s*[:=–-]\s*(.*)$/i.exec(
+        line
+      )
     if (match) {
       lastKey = match[1] as string
       found[lastKey] = (match[2] as string).trim()
@@ -97,7 +117,8 @@ function cap(value: string): string {
  * synonym mapping onto the enums. Anything still unusable is a failure with a reason, never a guess.
  */
 export function parseAnswer(content: string | null | undefined): ParseResult {
-  if (content === null || content === undefined || content.trim() === '') return { ok: false, reason: 'empty answer' }
+  if (content === null || content === undefined || content.trim() === '')
+    return { ok: false, reason: 'empty answer' }
   // Reasoning models may think out loud first.
   const stripped = content.replace(/<think>[\s\S]*?<\/think>/gi, '').trim()
   const fenced = /```(?:json|JSON)?\s*\n?([\s\S]*?)```/.exec(stripped)?.[1]
@@ -115,8 +136,25 @@ export function parseAnswer(content: string | null | undefined): ParseResult {
   const answer = answerSchema.parse(record)
   const category = toCategory(answer.category)
   const severity = toSeverity(answer.severity)
-  if (!category) return { ok: false, reason: `category ${JSON.stringify(answer.category ?? null).slice(0, 40)} is not one of the allowed values` }
-  if (!severity) return { ok: false, reason: `severity ${JSON.stringify(answer.severity ?? null).slice(0, 40)} is not one of the allowed values` }
-  if (!answer.rootCause || !answer.suggestedAction) return { ok: false, reason: 'root cause or suggested action missing' }
-  return { ok: true, value: { category, severity, rootCause: cap(answer.rootCause), suggestedAction: cap(answer.suggestedAction) } }
+  if (!category)
+    return {
+      ok: false,
+      reason: `category ${JSON.stringify(answer.category ?? null).slice(0, 40)} is not one of the allowed values`
+    }
+  if (!severity)
+    return {
+      ok: false,
+      reason: `severity ${JSON.stringify(answer.severity ?? null).slice(0, 40)} is not one of the allowed values`
+    }
+  if (!answer.rootCause || !answer.suggestedAction)
+    return { ok: false, reason: 'root cause or suggested action missing' }
+  return {
+    ok: true,
+    value: {
+      category,
+      severity,
+      rootCause: cap(answer.rootCause),
+      suggestedAction: cap(answer.suggestedAction)
+    }
+  }
 }

@@ -33,7 +33,11 @@ function cap(text: string | null | undefined, max: number): string | undefined {
 }
 
 /** The facts the model sees: what classification needs and no more (stack context is capped). */
-export function issueFacts(issue: SentryIssue, event: EventContext | null, redact: (s: string) => string) {
+export function issueFacts(
+  issue: SentryIssue,
+  event: EventContext | null,
+  redact: (s: string) => string
+) {
   const r = (text: string | null | undefined, max: number) => cap(text ? redact(text) : text, max)
   return {
     title: r(issue.title, MAX_TITLE),
@@ -48,22 +52,33 @@ export function issueFacts(issue: SentryIssue, event: EventContext | null, redac
     lastSeen: issue.lastSeen ?? undefined,
     exception:
       event && event.exceptions.length > 0
-        ? event.exceptions.slice(-3).map(e => ({ type: r(e.type, 120), value: r(e.value, MAX_VALUE) }))
+        ? event.exceptions
+            .slice(-3)
+            .map(e => ({ type: r(e.type, 120), value: r(e.value, MAX_VALUE) }))
         : issue.exceptionType || issue.exceptionValue
           ? [{ type: r(issue.exceptionType, 120), value: r(issue.exceptionValue, MAX_VALUE) }]
           : undefined,
     frames: event?.frames.length
       ? event.frames.map(f =>
-          r(`${f.function ?? '?'} (${f.filename ?? '?'}${f.lineNo ? `:${f.lineNo}` : ''})${f.line ? `: ${f.line}` : ''}`, MAX_FRAME)
+          r(
+            `${f.function ?? '?'} (${f.filename ?? '?'}${f.lineNo ? `:${f.lineNo}` : ''})${f.line ? `: ${f.line}` : ''}`,
+            MAX_FRAME
+          )
         )
       : undefined,
-    request: event?.request?.url ? r(`${event.request.method ?? ''} ${event.request.url}`.trim(), MAX_FRAME) : undefined,
+    request: event?.request?.url
+      ? r(`${event.request.method ?? ''} ${event.request.url}`.trim(), MAX_FRAME)
+      : undefined,
     release: r(event?.release, 80)
   }
 }
 
 /** The two messages of one classification request. The word "JSON" is required by json_object mode. */
-export function buildMessages(issue: SentryIssue, event: EventContext | null, redact: (s: string) => string): ChatMessage[] {
+export function buildMessages(
+  issue: SentryIssue,
+  event: EventContext | null,
+  redact: (s: string) => string
+): ChatMessage[] {
   return [
     { role: 'system', content: SYSTEM_PROMPT },
     {

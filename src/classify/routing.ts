@@ -16,7 +16,8 @@ export interface Route {
 /** The impact tier of a Sentry issue (SPEC: first match wins). */
 export function impactTier(issue: SentryIssue): { tier: Tier; reason: string } {
   if (issue.level === 'fatal') return { tier: 'critical', reason: 'level fatal' }
-  if (issue.userCount > 1000) return { tier: 'critical', reason: `${issue.userCount} users affected` }
+  if (issue.userCount > 1000)
+    return { tier: 'critical', reason: `${issue.userCount} users affected` }
   if ((issue.level === 'error' || issue.level === 'warning') && issue.count > 50) {
     return { tier: 'high', reason: `level ${issue.level} with ${issue.count} events` }
   }
