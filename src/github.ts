@@ -21,6 +21,8 @@ export interface GitHubIssue {
   labels: string[]
   marker: Marker | null
   createdAt: string
+  /** Kept so that extending a shared issue's marker needs no second read. */
+  body: string
 }
 
 const issueSchema = z
@@ -41,7 +43,8 @@ const issueSchema = z
       state: raw.state,
       labels: raw.labels.map(l => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
       marker: parseMarker(raw.body),
-      createdAt: raw.created_at
+      createdAt: raw.created_at,
+      body: raw.body ?? ''
     } satisfies GitHubIssue
   }))
 
@@ -359,15 +362,6 @@ export class GitHubClient {
     } catch (error) {
       throw describeGitHubError(error, `updating issue #${number}`, this.repository)
     }
-  }
-
-  async getBody(number: number): Promise<string> {
-    const { data } = await this.octokit.rest.issues.get({
-      owner: this.owner,
-      repo: this.repo,
-      issue_number: number
-    })
-    return data.body ?? ''
   }
 
   /** Closes a duplicate a racing run opened, pointing at the issue that stays. */

@@ -6,6 +6,8 @@ import type { Redactor } from './redact.js'
 import { compareImpact, routeIssue, type Route } from './classify/routing.js'
 import { issueSignature } from './signature.js'
 import {
+  inline,
+  link,
   renderIssueBody,
   renderMarker,
   renderSentryComment,
@@ -73,6 +75,9 @@ export interface TriageDeps {
   budget?: { readonly exhausted: boolean }
   now?: () => Date
 }
+
+/** Room left for "Also:" lines when a later Sentry issue joins a shared GitHub issue (limit 65,536). */
+const MAX_SHARED_BODY = 60_000
 
 /** Slack for clocks: an issue created a little before `firstSeen` by a skewed clock still counts. */
 const LISTING_SKEW_MS = 60 * 60 * 1000
@@ -275,6 +280,36 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
   const writes: Array<Promise<void>> = []
   const sync = new Sync(deps, report, createdNumbers, runStart.toISOString(), bySignature)
 
+  const needsClassification = (group: Group): boolean => {
+    const attached = group.signature ? bySignature.get(group.signature) : undefined
+    return !(attached && hasTriageLabels(attached) && group.members.every(m => !m.linked))
+  }
+  // Stack context is fetched ahead of the LLM slots (memoised, so never twice): no slot waits on Sentry.
+  const events = new Map<Group, Promise<EventContext | null>>()
+  const eventFor = (group: Group): Promise<EventContext | null> => {
+    let event = events.get(group)
+    if (!event) {
+      const lead = group.members[0]!.issue
+      event = sentry.getLatestEvent(lead.id, config.environment).catch((error: unknown) => {
+        log.debug(`No latest event for ${lead.shortId}: ${errorMessage(error)}`)
+        return null
+      })
+      events.set(group, event)
+    }
+    return event
+  }
+  const toClassify = groups.filter(needsClassification)
+  const prefetch = eachLimited(toClassify, config.maxConcurrency, async group => {
+    if (!deps.budget?.exhausted) await eventFor(group)
+  })
+
+  // The labels every new issue carries are created while the first classifications run.
+  if (!config.dryRun && config.createIssues && groups.some(g => g.members.some(m => !m.linked))) {
+    writeChain = writeChain
+      .then(() => github.ensureLabels(config.labels.map(labelSpec)))
+      .catch((error: unknown) => log.debug(`Labels not created ahead: ${errorMessage(error)}`))
+  }
+
   await eachLimited(groups, config.maxConcurrency, async group => {
     const lead = group.members[0]!.issue
     if (deps.budget?.exhausted) {
@@ -291,19 +326,8 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
       event: EventContext | null
     } | null = null
     try {
-      const attached = group.signature ? bySignature.get(group.signature) : undefined
-      const needsClassification = !(
-        attached &&
-        hasTriageLabels(attached) &&
-        group.members.every(m => !m.linked)
-      )
-      if (needsClassification) {
-        const event = await sentry
-          .getLatestEvent(lead.id, config.environment)
-          .catch((error: unknown) => {
-            log.debug(`No latest event for ${lead.shortId}: ${errorMessage(error)}`)
-            return null
-          })
+      if (needsClassification(group)) {
+        const event = await eventFor(group)
         const route = routeIssue(lead, config.models, config.routing)
         const classification = await classifier.classify(lead, event, route)
         classified = { classification, route, event }
@@ -318,6 +342,7 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
     writeChain = write.catch(() => {})
     writes.push(write)
   })
+  await prefetch
   await Promise.all(writes)
   report.breakerReason = classifier.breakerReason
 
@@ -443,20 +468,24 @@ class Sync {
     if (attached && (!c || hasTriageLabels(attached))) {
       try {
         if (!dry) {
-          const body = await github.getBody(attached.number)
+          const body = attached.body
           const marker = parseMarker(body)
           if (marker) {
             const ids = [...new Set([...marker.ids, ...unlinked.map(u => u.id)])]
-            const extra = unlinked
-              .map(
-                u => `- Also: ${u.shortId} (${u.project.slug}), first seen ${u.firstSeen ?? '?'}`
-              )
-              .join('\n')
             const rest = body.slice(body.indexOf('\n') + 1)
-            await github.updateBody(
-              attached.number,
-              `${renderMarker({ ids, sig: marker.sig })}\n${rest}\n${extra}`
-            )
+            // The body keeps under GitHub's limit: past it, only the marker learns the new ids.
+            const extra =
+              rest.length > MAX_SHARED_BODY
+                ? ''
+                : `\n${unlinked
+                    .map(
+                      u =>
+                        `- Also: ${link(inline(u.shortId, 80), u.permalink)} · ${inline(u.project.slug, 100)} · first seen ${inline(u.firstSeen, 40)}`
+                    )
+                    .join('\n')}`
+            const updated = `${renderMarker({ ids, sig: marker.sig })}\n${rest}${extra}`
+            await github.updateBody(attached.number, updated)
+            attached.body = updated
           }
           this.report.labeled++
         }
