@@ -11,14 +11,9 @@
  * Identical signatures are classified once here as well (group-similar), so the LLM work matches.
  */
 import { readConfig } from '../src/config.js'
-import { Budget } from '../src/http.js'
-import { SentryClient } from '../src/sentry.js'
-import { GitHubClient, type GitHubIssue } from '../src/github.js'
-import { LlmClient } from '../src/classify/llm.js'
-import { llmClassifier } from '../src/classify/classifier.js'
+import { createClients } from '../src/main.js'
+import type { GitHubIssue } from '../src/github.js'
 import { compareImpact, routeIssue } from '../src/classify/routing.js'
-import { CostLedger } from '../src/cost.js'
-import { createRedactor } from '../src/redact.js'
 import { issueSignature } from '../src/signature.js'
 import { renderIssueBody, renderTitle } from '../src/render.js'
 import { categoryLabel, severityLabel } from '../src/taxonomy.js'
@@ -56,40 +51,10 @@ function labelSpec(name: string): { name: string; color: string; description: st
 export async function serialBaseline(world: World, options: SerialOptions): Promise<SerialResult> {
   const all = { ...world.inputs, ...options.inputs }
   const config = readConfig(name => all[name] ?? '', { ...world.env })
-  const budget = new Budget(config.timeBudgetMs)
-  const redact = createRedactor(config.redact, [
-    config.sentryToken,
-    config.githubToken,
-    config.holysheepApiKey ?? ''
-  ])
-  const ledger = new CostLedger(config.prices)
-  const sentry = new SentryClient({
-    baseUrl: config.sentryUrl,
-    token: config.sentryToken,
-    org: config.sentryOrg,
-    timeoutMs: config.requestTimeoutMs,
-    budget
-  })
-  const github = new GitHubClient({
-    token: config.githubToken,
-    apiUrl: config.githubApiUrl,
-    owner: config.owner,
-    repo: config.repo,
-    timeoutMs: config.requestTimeoutMs,
-    budget,
-    writeSpacingMs: options.writeSpacingMs,
-    notifySpacingMs: options.notifySpacingMs,
-    retryAfterBaseMs: options.retryAfterBaseMs
-  })
-  const classifier = llmClassifier({
-    client: new LlmClient({
-      baseUrl: config.holysheepBaseUrl,
-      apiKey: config.holysheepApiKey ?? '',
-      timeoutMs: config.requestTimeoutMs,
-      budget
-    }),
-    ledger,
-    redact
+  const { redact, ledger, sentry, github, classifier } = createClients(config, {
+    githubWriteSpacingMs: options.writeSpacingMs,
+    githubNotifySpacingMs: options.notifySpacingMs,
+    githubRetryAfterBaseMs: options.retryAfterBaseMs
   })
 
   const started = performance.now()

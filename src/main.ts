@@ -66,46 +66,10 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
     }
     warnUnimplemented(config, io)
 
-    const budget = new Budget(config.timeBudgetMs)
-    const redact = createRedactor(config.redact, [
-      config.sentryToken,
-      config.githubToken,
-      config.holysheepApiKey ?? ''
-    ])
-    const ledger = new CostLedger(config.prices)
-    const sentry = new SentryClient({
-      baseUrl: config.sentryUrl,
-      token: config.sentryToken,
-      org: config.sentryOrg,
-      timeoutMs: config.requestTimeoutMs,
-      budget
+    const { budget, redact, ledger, sentry, github, classifier } = createClients(config, {
+      ...options,
+      warn: (message, title) => io.warning(scrub(message), title)
     })
-    const github = new GitHubClient({
-      token: config.githubToken,
-      apiUrl: config.githubApiUrl,
-      owner: config.owner,
-      repo: config.repo,
-      timeoutMs: config.requestTimeoutMs,
-      budget,
-      writeSpacingMs: options.githubWriteSpacingMs,
-      notifySpacingMs: options.githubNotifySpacingMs,
-      retryAfterBaseMs: options.githubRetryAfterBaseMs,
-      warn: message => io.warning(scrub(message), 'GitHub')
-    })
-    const classifier =
-      config.classifier === 'heuristic'
-        ? heuristicClassifier()
-        : llmClassifier({
-            client: new LlmClient({
-              baseUrl: config.holysheepBaseUrl,
-              apiKey: config.holysheepApiKey ?? '',
-              timeoutMs: config.requestTimeoutMs,
-              budget
-            }),
-            ledger,
-            redact,
-            warn: message => io.warning(redact(message), 'LLM unavailable')
-          })
 
     const report = await io.group('Triage', () =>
       runTriage({ config, sentry, github, classifier, redact, log: io, budget })
@@ -130,6 +94,54 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
     io.setFailed(scrub(errorMessage(error)))
     return undefined
   }
+}
+
+/** The clients of one run, wired from the config: shared by `run()` and the benchmark's serial baseline. */
+export function createClients(
+  config: Config,
+  options: Omit<RunOptions, 'io' | 'env'> & { warn?: (message: string, title: string) => void } = {}
+) {
+  const budget = new Budget(config.timeBudgetMs)
+  const redact = createRedactor(config.redact, [
+    config.sentryToken,
+    config.githubToken,
+    config.holysheepApiKey ?? ''
+  ])
+  const ledger = new CostLedger(config.prices)
+  const sentry = new SentryClient({
+    baseUrl: config.sentryUrl,
+    token: config.sentryToken,
+    org: config.sentryOrg,
+    timeoutMs: config.requestTimeoutMs,
+    budget
+  })
+  const github = new GitHubClient({
+    token: config.githubToken,
+    apiUrl: config.githubApiUrl,
+    owner: config.owner,
+    repo: config.repo,
+    timeoutMs: config.requestTimeoutMs,
+    budget,
+    writeSpacingMs: options.githubWriteSpacingMs,
+    notifySpacingMs: options.githubNotifySpacingMs,
+    retryAfterBaseMs: options.githubRetryAfterBaseMs,
+    warn: message => options.warn?.(message, 'GitHub')
+  })
+  const classifier =
+    config.classifier === 'heuristic'
+      ? heuristicClassifier()
+      : llmClassifier({
+          client: new LlmClient({
+            baseUrl: config.holysheepBaseUrl,
+            apiKey: config.holysheepApiKey ?? '',
+            timeoutMs: config.requestTimeoutMs,
+            budget
+          }),
+          ledger,
+          redact,
+          warn: message => options.warn?.(redact(message), 'LLM unavailable')
+        })
+  return { budget, redact, ledger, sentry, github, classifier }
 }
 
 function warnUnimplemented(config: Config, io: ActionIO): void {
