@@ -51,7 +51,7 @@ function labelSpec(name: string): { name: string; color: string; description: st
 export async function serialBaseline(world: World, options: SerialOptions): Promise<SerialResult> {
   const all = { ...world.inputs, ...options.inputs }
   const config = readConfig(name => all[name] ?? '', { ...world.env })
-  const { redact, ledger, sentry, github, classifier } = createClients(config, {
+  const { redact, ledger, sentry, github, classifier } = await createClients(config, {
     githubWriteSpacingMs: options.writeSpacingMs,
     githubNotifySpacingMs: options.notifySpacingMs,
     githubRetryAfterBaseMs: options.retryAfterBaseMs

@@ -1,13 +1,9 @@
 import * as core from '@actions/core'
 import { readConfig, type Config } from './config.js'
 import { Budget, errorMessage } from './http.js'
-import { SentryClient } from './sentry.js'
-import { GitHubClient } from './github.js'
-import { LlmClient } from './classify/llm.js'
-import { heuristicClassifier, llmClassifier } from './classify/classifier.js'
 import { CostLedger } from './cost.js'
 import { createRedactor } from './redact.js'
-import { runTriage, type Logger, type TriageReport } from './triage.js'
+import type { Logger, TriageReport } from './triage.js'
 import { outputs, renderSummary, renderTable } from './summary.js'
 
 /** Everything the action says to the runner. `@actions/core` in production; tests capture it. */
@@ -66,11 +62,12 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
     }
     warnUnimplemented(config, io)
 
-    const { budget, redact, ledger, sentry, github, classifier } = createClients(config, {
+    const { budget, redact, ledger, sentry, github, classifier } = await createClients(config, {
       ...options,
       warn: (message, title) => io.warning(scrub(message), title)
     })
 
+    const { runTriage } = await import(/* webpackMode: "eager" */ './triage.js')
     const report = await io.group('Triage', () =>
       runTriage({ config, sentry, github, classifier, redact, log: io, budget })
     )
@@ -97,10 +94,23 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
 }
 
 /** The clients of one run, wired from the config: shared by `run()` and the benchmark's serial baseline. */
-export function createClients(
+export async function createClients(
   config: Config,
   options: Omit<RunOptions, 'io' | 'env'> & { warn?: (message: string, title: string) => void } = {}
 ) {
+  // Eager chunks: bundled in dist/index.js, but evaluated only once the inputs are valid, so a bad
+  // input exits before Octokit and the clients are even initialised.
+  const [
+    { SentryClient },
+    { GitHubClient },
+    { LlmClient },
+    { heuristicClassifier, llmClassifier }
+  ] = await Promise.all([
+    import(/* webpackMode: "eager" */ './sentry.js'),
+    import(/* webpackMode: "eager" */ './github.js'),
+    import(/* webpackMode: "eager" */ './classify/llm.js'),
+    import(/* webpackMode: "eager" */ './classify/classifier.js')
+  ])
   const budget = new Budget(config.timeBudgetMs)
   const redact = createRedactor(config.redact, [
     config.sentryToken,
