@@ -1,0 +1,277 @@
+/**
+ * The write side of the pipeline: labels, new issues, shared issues, Sentry notes and the race check.
+ * Every GitHub and Sentry mutation of a run happens here, behind `dry-run`.
+ */
+import type { SentryIssue, EventContext } from './sentry.js'
+import type { GitHubIssue } from './github.js'
+import type { Redactor } from './redact.js'
+import type { Route } from './classify/routing.js'
+import type { Group, IssueResult, ResultAction, TriageDeps, TriageReport } from './triage.js'
+import {
+  inline,
+  link,
+  renderIssueBody,
+  renderMarker,
+  renderSentryComment,
+  renderTitle,
+  parseMarker
+} from './render.js'
+import {
+  categoryLabel,
+  severityLabel,
+  CATEGORIES,
+  SEVERITIES,
+  type Classification
+} from './taxonomy.js'
+import { hasTriageLabels, labelSpec, TRIAGE_LABELS } from './labels.js'
+import { errorMessage } from './http.js'
+
+/** Room left for "Also:" lines when a later Sentry issue joins a shared GitHub issue (limit 65,536). */
+const MAX_SHARED_BODY = 60_000
+
+/** One row of the results, before the run fills in what it did. */
+export function row(
+  issue: SentryIssue,
+  redact: Redactor,
+  extra: Partial<IssueResult> & { action: ResultAction }
+): IssueResult {
+  return {
+    sentryId: issue.id,
+    shortId: issue.shortId,
+    title: redact(issue.title),
+    category: null,
+    severity: null,
+    classifier: null,
+    model: null,
+    githubIssue: null,
+    permalink: issue.permalink,
+    ...extra
+  }
+}
+/** The write side of the pipeline: every GitHub and Sentry mutation sits behind `dryRun` here. */
+export class Sync {
+  constructor(
+    private readonly deps: TriageDeps,
+    private readonly report: TriageReport,
+    private readonly createdNumbers: Set<number>,
+    private readonly runStartIso: string,
+    private readonly bySignature: Map<string, GitHubIssue>
+  ) {}
+
+  fail(issue: SentryIssue, raw: string): void {
+    const reason = this.deps.redact(raw)
+    this.deps.log.warning(`${issue.shortId}: ${reason}`, `Sentry issue ${issue.shortId} failed`)
+    this.report.results.push(row(issue, this.deps.redact, { action: 'failed', reason }))
+  }
+
+  async write(
+    group: Group,
+    classified: { classification: Classification; route: Route; event: EventContext | null } | null
+  ): Promise<void> {
+    const { config, github, redact, log } = this.deps
+    const dry = config.dryRun
+    const attached = group.signature ? this.bySignature.get(group.signature) : undefined
+    const c = classified?.classification
+    const base = (issue: SentryIssue, tier?: string) =>
+      row(issue, redact, {
+        action: 'skipped',
+        category: c?.category ?? null,
+        severity: c?.severity ?? null,
+        classifier: c?.classifier ?? null,
+        model: c?.model ?? null,
+        ...(tier ? { tier } : {}),
+        ...(c?.fallbackReason ? { reason: `heuristic fallback: ${redact(c.fallbackReason)}` } : {})
+      })
+
+    // Already-linked members: add the triage labels they lack.
+    const linked = group.members.filter(m => m.linked)
+    const unlinked = group.members.filter(m => !m.linked).map(m => m.issue)
+    const labelledNumbers = new Set<number>()
+    for (const { issue, linked: gh } of linked) {
+      const result = base(issue, classified?.route.tier)
+      try {
+        if (!c) throw new Error('no classification')
+        const have = gh!.labels.map(l => l.toLowerCase())
+        const missing = [
+          ...(have.some(l => l.startsWith('category:') && TRIAGE_LABELS.has(l))
+            ? []
+            : [categoryLabel(c.category)]),
+          ...(have.some(l => l.startsWith('severity:') && TRIAGE_LABELS.has(l))
+            ? []
+            : [severityLabel(c.severity)])
+        ]
+        if (!dry && !labelledNumbers.has(gh!.number)) {
+          await github.ensureLabels(missing.map(labelSpec))
+          await github.addLabels(gh!.number, missing)
+          labelledNumbers.add(gh!.number)
+          this.report.labeled++
+        }
+        result.action = dry ? 'would-label' : 'labeled'
+        result.githubIssue = gh!.url
+        log.info(
+          `${dry ? '[dry-run] Would label' : 'Labelled'} ${gh!.url} (${issue.shortId}): ${missing.join(', ') || 'nothing missing'}`
+        )
+        this.report.results.push(result)
+        await this.comment(issue, c, gh!.url)
+      } catch (error) {
+        this.fail(issue, errorMessage(error))
+      }
+    }
+    if (unlinked.length === 0) return
+
+    const lead = unlinked[0]!
+    // Same signature as an issue a previous run opened: join it instead of opening another.
+    if (attached && (!c || hasTriageLabels(attached))) {
+      try {
+        if (!dry) {
+          const body = attached.body
+          const marker = parseMarker(body)
+          if (marker) {
+            const ids = [...new Set([...marker.ids, ...unlinked.map(u => u.id)])]
+            const rest = body.slice(body.indexOf('\n') + 1)
+            // The body keeps under GitHub's limit: past it, only the marker learns the new ids.
+            const extra =
+              rest.length > MAX_SHARED_BODY
+                ? ''
+                : `\n${unlinked
+                    .map(
+                      u =>
+                        `- Also: ${link(inline(u.shortId, 80), u.permalink)} · ${inline(u.project.slug, 100)} · first seen ${inline(u.firstSeen, 40)}`
+                    )
+                    .join('\n')}`
+            const updated = `${renderMarker({ ids, sig: marker.sig })}\n${rest}${extra}`
+            await github.updateBody(attached.number, updated)
+            attached.body = updated
+          }
+          this.report.labeled++
+        }
+        for (const issue of unlinked) {
+          const result = base(issue)
+          const labels = attached.labels.map(l => l.toLowerCase())
+          result.category =
+            CATEGORIES.find(x => labels.includes(categoryLabel(x))) ?? result.category
+          result.severity =
+            SEVERITIES.find(x => labels.includes(severityLabel(x))) ?? result.severity
+          result.action = dry ? 'would-label' : 'labeled'
+          result.githubIssue = attached.url
+          result.reason = `same signature as ${attached.url}`
+          this.report.results.push(result)
+        }
+        log.info(
+          `${dry ? '[dry-run] Would add' : 'Added'} ${unlinked.map(u => u.shortId).join(', ')} to ${attached.url} (same signature)`
+        )
+      } catch (error) {
+        for (const issue of unlinked) this.fail(issue, errorMessage(error))
+      }
+      return
+    }
+    if (!c || !classified) {
+      for (const issue of unlinked) this.fail(issue, 'no classification')
+      return
+    }
+    if (!config.createIssues) {
+      for (const issue of unlinked) {
+        const result = base(issue, classified.route.tier)
+        result.reason = 'not linked to a GitHub issue; create-issues is false'
+        this.report.results.push(result)
+      }
+      return
+    }
+
+    const labels = [categoryLabel(c.category), severityLabel(c.severity), ...config.labels]
+    const title = renderTitle(lead, redact)
+    if (dry) {
+      for (const issue of unlinked)
+        this.report.results.push({ ...base(issue, classified.route.tier), action: 'would-create' })
+      log.info(`[dry-run] Would create "${title}" with labels ${labels.join(', ')}`)
+      return
+    }
+    try {
+      await github.ensureLabels(labels.map(labelSpec))
+      const created = await github.createIssue(
+        {
+          title,
+          body: renderIssueBody({
+            issue: lead,
+            others: unlinked.slice(1),
+            classification: c,
+            route: classified.route,
+            event: classified.event,
+            signature: group.signature,
+            redact
+          }),
+          labels,
+          assignees: c.severity === 'Critical' ? config.criticalAssignees : [],
+          sentryId: lead.id
+        },
+        new Date(Date.parse(this.runStartIso) - 5 * 60_000).toISOString()
+      )
+      this.createdNumbers.add(created.number)
+      this.report.created++
+      if (group.signature) this.bySignature.set(group.signature, { ...created, labels })
+      log.info(
+        `Created ${created.url} for ${unlinked.map(u => u.shortId).join(', ')}: ${c.severity} ${c.category}`
+      )
+      for (const issue of unlinked) {
+        this.report.results.push({
+          ...base(issue, classified.route.tier),
+          action: 'created',
+          githubIssue: created.url
+        })
+        await this.comment(issue, c, created.url)
+      }
+    } catch (error) {
+      for (const issue of unlinked) this.fail(issue, errorMessage(error))
+    }
+  }
+
+  /** `sentry-comment`: a note on the Sentry issue. Never fatal: the GitHub issue is what counts. */
+  private async comment(issue: SentryIssue, c: Classification, url: string): Promise<void> {
+    const { config, sentry, redact, log } = this.deps
+    if (!config.sentryComment || config.dryRun) return
+    try {
+      await sentry.postComment(issue.id, renderSentryComment(c, url, redact))
+    } catch (error) {
+      log.warning(
+        `Could not comment on Sentry issue ${issue.shortId}: ${errorMessage(error)}`,
+        'Sentry comment'
+      )
+    }
+  }
+
+  /** Lists what was created since the run began; where two open issues carry one Sentry id, ours closes if it is the later. */
+  async closeRaceDuplicates(): Promise<void> {
+    const { github, log } = this.deps
+    const recent = await github.listRecentIssues(
+      new Date(Date.parse(this.runStartIso) - 5 * 60_000).toISOString()
+    )
+    const open = recent
+      .filter(i => i.state === 'open' && i.marker)
+      .sort((a, b) => a.number - b.number)
+    const firstById = new Map<string, GitHubIssue>()
+    for (const gh of open) {
+      for (const id of gh.marker!.ids) {
+        const first = firstById.get(id)
+        if (!first) {
+          firstById.set(id, gh)
+          continue
+        }
+        if (first.number === gh.number || !this.createdNumbers.has(gh.number)) continue
+        await github.closeAsDuplicate(gh.number, first)
+        this.createdNumbers.delete(gh.number)
+        this.report.duplicatesClosed++
+        for (const r of this.report.results) {
+          if (r.githubIssue === gh.url) {
+            r.githubIssue = first.url
+            r.reason = `a concurrent run opened ${first.url} first; ${gh.url} was closed as its duplicate`
+          }
+        }
+        log.warning(
+          `Closed ${gh.url} as a duplicate of ${first.url} (a concurrent run opened it first)`,
+          'Duplicate closed'
+        )
+        break
+      }
+    }
+  }
+}
