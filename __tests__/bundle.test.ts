@@ -123,7 +123,9 @@ describe('dist/index.js as the runner runs it', () => {
     const run = await runBundle(world, { 'dry-run': 'true' })
     expect(run.code).toBe(0)
     expect(run.outputs.created).toBe('0')
-    expect(run.summary).toMatch(/Would create \*\*11\*\*/)
+    expect(run.summary).toMatch(
+      /Would create \*\*10\*\* GitHub issue\(s\) for 11 Sentry issue\(s\)/
+    )
     expect(world.github.requests.filter(r => r.method !== 'GET')).toHaveLength(0)
   })
 

@@ -399,6 +399,35 @@ describe('GitHub faults', () => {
     expectCompleteRun(w, run)
   })
 
+  it('retries a GitHub request that timed out: the timeout is per attempt, not per request', async () => {
+    const w = await world()
+    // The linked-issue listing answers too slowly once, then normally.
+    w.github.fault({ method: 'GET', path: /\/issues$/ }, { delayMs: 1500 })
+
+    const run = await runAction(w, { 'request-timeout': '1s' })
+
+    expectCompleteRun(w, run)
+    expect(
+      w.github.requests.filter(r => r.method === 'GET' && /\/issues$/.test(r.path)).length
+    ).toBeGreaterThanOrEqual(2)
+  })
+
+  it('retries a write after a secondary rate limit that outlasts request-timeout', async () => {
+    const w = await world()
+    w.github.secondaryRateLimit(1, 2)
+
+    // Label-only mode: the first write (creating #7's labels) is the one that gets limited.
+    const run = await runAction(
+      w,
+      { 'request-timeout': '800ms', 'create-issues': 'false' },
+      { githubRetryAfterBaseMs: 1000 }
+    )
+
+    expect(run.failed).toBeNull()
+    expect(run.outputs).toMatchObject({ labeled: '1', failed: '0' })
+    expect(w.github.issue(7)!.labels.some(l => l.name.startsWith('severity:'))).toBe(true)
+  })
+
   it('creates the issue once when the connection drops before GitHub acted (the re-list finds nothing, then retries)', async () => {
     const w = await world()
     w.github.fault({ method: 'POST', path: GITHUB_ISSUES }, { reset: true })
@@ -677,6 +706,53 @@ describe('idempotency under re-runs and racing runs', () => {
       if (r.githubIssue) expect(open.has(r.githubIssue)).toBe(true)
     }
     await expectQuietRerun(w)
+  })
+
+  it('before closing its duplicate, adds the Sentry ids only ours covered to the original, so none is left without an open issue', async () => {
+    const w = await world()
+    const a = shortId(w, 'similarA')
+    const b = shortId(w, 'similarB')
+    let raced = false
+    w.github.fault(
+      {
+        method: 'POST',
+        path: GITHUB_ISSUES,
+        when: req => {
+          const title = titleOf(req)
+          if (raced || req.headers['x-test-other-run'] || !(title.includes(a) || title.includes(b)))
+            return false
+          raced = true
+          // The other run grouped nothing: its issue covers only the lead Sentry issue.
+          const body = req.body as { body: string }
+          const lead = /"ids":\["(\d+)"/.exec(body.body)![1]!
+          const single = body.body.replace(/"ids":\[[^\]]*\]/, `"ids":["${lead}"]`)
+          void fetch(`${w.github.url}/repos/acme/shop/issues`, {
+            method: 'POST',
+            headers: {
+              authorization: `token ${GITHUB_TOKEN}`,
+              'content-type': 'application/json',
+              'x-test-other-run': '1'
+            },
+            body: JSON.stringify({ ...(req.body as object), body: single })
+          })
+          return true
+        }
+      },
+      { delayMs: 300 }
+    )
+
+    const run = await runAction(w)
+
+    expect(raced).toBe(true)
+    expect(run.failed).toBeNull()
+    const both = w.github.issues
+      .filter(i => i.title.includes(a) || i.title.includes(b))
+      .sort((x, y) => x.number - y.number)
+    expect(both.map(i => i.state)).toEqual(['open', 'closed'])
+    const original = both[0]!
+    expect(original.body).toContain(`"${idOf(w, 'similarA')}"`)
+    expect(original.body).toContain(`"${idOf(w, 'similarB')}"`)
+    expectNoTwoOpenIssuesPerSentryId(w)
   })
 
   it('closes its own issue as the duplicate when a concurrent writer opened one for the same Sentry issue while ours was in flight', async () => {

@@ -151,7 +151,9 @@ describe('modes', () => {
     expect(actions.filter(a => a === 'would-create')).toHaveLength(11)
     expect(actions.filter(a => a === 'would-label')).toHaveLength(1)
     expect(run.summary).toMatch(/dry run/)
-    expect(run.summary).toMatch(/Would create \*\*11\*\*/)
+    expect(run.summary).toMatch(
+      /Would create \*\*10\*\* GitHub issue\(s\) for 11 Sentry issue\(s\)/
+    )
     expect(run.info.some(l => l.startsWith('[dry-run] Would create'))).toBe(true)
   })
 
@@ -280,6 +282,28 @@ describe('grouping, comments and assignees', () => {
     expect(world.github.issue(number)!.body).toContain(similarB!.shortId)
   })
 
+  it('a joining Sentry issue gets its note with sentry-comment, and nothing is joined in label-only mode', async () => {
+    world = await startWorld()
+    const { ids } = world.seed as ScenarioSeed
+    const held = world.sentry.issues.findIndex(i => i.id === ids.similarB)
+    const [similarB] = world.sentry.issues.splice(held, 1)
+    await runAction(world, { classifier: 'heuristic' })
+    const number = openIssuesById(world).get(ids.similarA)![0]!
+    world.sentry.issues.push(similarB!)
+
+    const labelOnly = await runAction(world, { 'create-issues': 'false', classifier: 'heuristic' })
+    expect(labelOnly.failed).toBeNull()
+    expect(world.github.requests.filter(r => r.method === 'PATCH')).toHaveLength(0)
+    expect(openIssuesById(world).get(ids.similarB)).toBeUndefined()
+
+    const joined = await runAction(world, { 'sentry-comment': 'true', classifier: 'heuristic' })
+    expect(joined.failed).toBeNull()
+    expect(openIssuesById(world).get(ids.similarB)).toEqual([number])
+    const notes = world.sentry.comments.filter(c => c.issueId === ids.similarB)
+    expect(notes).toHaveLength(1)
+    expect(notes[0]!.data.text).toContain(`https://github.com/acme/shop/issues/${number}`)
+  })
+
   it('sentry-comment posts one note per Sentry issue with the GitHub link; the re-run posts none', async () => {
     world = await startWorld()
     const run = await runAction(world, { 'sentry-comment': 'true', classifier: 'heuristic' })
@@ -304,6 +328,43 @@ describe('grouping, comments and assignees', () => {
       const logins = issue.assignees.map(a => a.login).sort()
       expect(logins).toEqual(critical.includes(issue) ? ['alice', 'bob'] : [])
     }
+  })
+})
+
+describe('two Sentry issues linked to one GitHub issue', () => {
+  it('labels it once, with one category and one severity', async () => {
+    world = await startWorld()
+    const { ids } = world.seed as ScenarioSeed
+    const deadlock = world.sentry.issues.find(i => i.id === ids.deadlock)!
+    deadlock.annotations = [
+      { displayName: 'GitHub: acme/shop#7', url: 'https://github.com/acme/shop/issues/7' }
+    ]
+    const run = await runAction(world, { 'group-similar': 'false' })
+    expect(run.failed).toBeNull()
+    const names = world.github.issue(7)!.labels.map(l => l.name)
+    expect(names.filter(n => n.startsWith('category:'))).toHaveLength(1)
+    expect(names.filter(n => n.startsWith('severity:'))).toHaveLength(1)
+    expect(run.outputs.labeled).toBe('1')
+    const onSeven = run.report!.results.filter(r => r.githubIssue?.endsWith('/issues/7'))
+    expect(onSeven.map(r => r.action)).toEqual(['labeled', 'labeled'])
+  })
+})
+
+describe('assignees GitHub refuses', () => {
+  it('opens a Critical issue unassigned, with a warning, when a critical-assignees login cannot be assigned', async () => {
+    world = await startWorld({ github: { collaborators: ['alice'] } })
+    const run = await runAction(world, {
+      'critical-assignees': 'alice, bob-left-the-org',
+      classifier: 'heuristic'
+    })
+    expect(run.failed).toBeNull()
+    expect(run.outputs.failed).toBe('0')
+    const critical = world.github.issues.filter(i =>
+      i.labels.some(l => l.name === 'severity:critical')
+    )
+    expect(critical.length).toBeGreaterThan(0)
+    expect(critical.every(i => i.assignees.length === 0)).toBe(true)
+    expect(run.warnings.some(w => /bob-left-the-org/.test(w) && /unassigned/.test(w))).toBe(true)
   })
 })
 

@@ -1,4 +1,5 @@
 import { getOctokit } from '@actions/github'
+import { defaults as githubDefaults } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
@@ -33,6 +34,8 @@ const issueSchema = z
     body: z.string().nullish(),
     created_at: z.string(),
     pull_request: z.unknown().optional(),
+    user: z.looseObject({ type: z.string().nullish() }).nullish(),
+    author_association: z.string().nullish(),
     labels: z.array(z.union([z.string(), z.looseObject({ name: z.string().nullish() })]))
   })
   .transform(raw => ({
@@ -42,13 +45,24 @@ const issueSchema = z
       url: raw.html_url,
       state: raw.state,
       labels: raw.labels.map(l => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
-      marker: parseMarker(raw.body),
+      // Anyone may open an issue in a public repository: only a bot's or a maintainer's marker is
+      // believed, or a stranger could claim Sentry issues and stop their triage.
+      marker: isTrustedAuthor(raw) ? parseMarker(raw.body) : null,
       createdAt: raw.created_at,
       body: raw.body ?? ''
     } satisfies GitHubIssue
   }))
 
 const labelSchema = z.looseObject({ name: z.string() })
+
+const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR'])
+
+function isTrustedAuthor(raw: {
+  user?: { type?: string | null } | null
+  author_association?: string | null
+}): boolean {
+  return raw.user?.type === 'Bot' || TRUSTED_ASSOCIATIONS.has(raw.author_association ?? '')
+}
 
 /** Validates a GitHub answer; a wrong shape is a short sentence naming the endpoint, not a dump. */
 function parseAnswer<T>(schema: z.ZodType<T>, data: unknown, endpoint: string): T {
@@ -131,9 +145,25 @@ function isAlreadyExists(error: unknown): boolean {
   return JSON.stringify(e.response?.data ?? '').includes('already_exists')
 }
 
+function isAssigneeRejection(error: unknown): boolean {
+  const e = error as RequestErrorLike
+  return e?.status === 422 && /assignee/i.test(JSON.stringify(e.response?.data ?? ''))
+}
+
 function isTransient(error: unknown): boolean {
   const status = (error as RequestErrorLike)?.status
   return typeof status !== 'number' || status >= 500
+}
+
+type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>
+
+function timedFetch(timeoutMs: number): Fetch {
+  const base = (githubDefaults.request?.fetch ?? fetch) as Fetch
+  return (url, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout
+    return base(url, { ...init, signal })
+  }
 }
 
 export interface NewIssue {
@@ -180,6 +210,10 @@ export class GitHubClient {
       options.token,
       {
         baseUrl: options.apiUrl,
+        // The timeout is per attempt: the throttling and retry plugins re-send with the same options,
+        // so a signal made once per request would already have fired for every retry. The proxy-aware
+        // fetch of @actions/github stays underneath.
+        request: { ...githubDefaults.request, fetch: timedFetch(options.timeoutMs) },
         log: {
           debug: () => {},
           info: () => {},
@@ -202,7 +236,8 @@ export class GitHubClient {
         },
         // 429 is the throttling plugin's; retrying it here too would double the wait.
         retry: {
-          doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+          // Other 4xx answers are the request's fault (SPEC: only 408 and 429 are retried).
+          doNotRetry: [400, 401, 403, 404, 405, 409, 410, 412, 413, 415, 422, 429, 451],
           retryAfterBaseValue: retryBase
         }
       },
@@ -217,7 +252,6 @@ export class GitHubClient {
           `GitHub pointed to ${new URL(request.url).origin}, which is not ${origin}: refusing to send the token there`
         )
       }
-      request.request = { ...request.request, signal: AbortSignal.timeout(options.timeoutMs) }
     })
   }
 
@@ -309,6 +343,7 @@ export class GitHubClient {
    * carrying this Sentry id's marker is taken as the one created.
    */
   async createIssue(issue: NewIssue, createdAfter: string): Promise<GitHubIssue> {
+    let assignees = issue.assignees
     for (let attempt = 1; ; attempt++) {
       try {
         const { data } = await this.octokit.rest.issues.create({
@@ -317,11 +352,20 @@ export class GitHubClient {
           title: issue.title,
           body: issue.body,
           labels: issue.labels,
-          ...(issue.assignees.length > 0 ? { assignees: issue.assignees } : {}),
+          ...(assignees.length > 0 ? { assignees } : {}),
           request: { retries: 0 }
         })
         return parseAnswer(issueSchema, data, 'POST /repos/{owner}/{repo}/issues').issue
       } catch (error) {
+        // One login that cannot be assigned (a typo, someone who left) makes GitHub refuse the whole
+        // issue with a 422; nothing landed, so it is opened without assignees rather than never.
+        if (assignees.length > 0 && isAssigneeRejection(error)) {
+          this.options.warn?.(
+            `GitHub refused the assignees ${assignees.join(', ')} (check critical-assignees): the issue for Sentry issue ${issue.sentryId} is opened unassigned`
+          )
+          assignees = []
+          continue
+        }
         if (!isTransient(error) || attempt >= 3)
           throw describeGitHubError(
             error,

@@ -102,9 +102,9 @@ export interface RequestOptions<T> {
   signal?: AbortSignal
 }
 
-/** 408/425/429 and most 5xx are worth another try; other 4xx are the caller's mistake. */
+/** 408 and 429 and most 5xx are worth another try; other 4xx are the caller's mistake. */
 function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 425 || status === 429 || (status >= 500 && status !== 501)
+  return status === 408 || status === 429 || (status >= 500 && status !== 501)
 }
 
 const RETRYABLE_CODES = new Set([

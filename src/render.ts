@@ -244,3 +244,13 @@ export function renderSentryComment(
     .filter(Boolean)
     .join('\n')
 }
+
+/** The note posted on a Sentry issue that joined an existing GitHub issue of the same signature. */
+export function renderSentryJoinNote(
+  githubUrl: string,
+  category: string | null,
+  severity: string | null
+): string {
+  const triage = category && severity ? ` (${severity} · ${category})` : ''
+  return `sentry-triage: same signature as an issue already tracked${triage}.\nGitHub: ${githubUrl}`
+}

@@ -238,13 +238,20 @@ export interface IssueListing {
   truncated: boolean
 }
 
-/** The `rel="next"` cursor of a Sentry Link header, only while `results="true"`. */
-export function nextCursorUrl(link: string | undefined): string | null {
+/**
+ * The `rel="next"` cursor of a Sentry Link header, only while `results="true"`. Only the cursor is
+ * taken, as Sentry's own helper does: the URL in the header is built from Sentry's configured URL
+ * prefix, which on a self-hosted install may be another host than the one the action talks to.
+ */
+export function nextCursor(link: string | undefined): string | null {
   if (!link) return null
   // Sentry's URLs and cursors hold no commas, so splitting on them is safe (as Sentry's own helper does).
   for (const part of link.split(',')) {
+    if (!/rel="next"/.test(part) || !/results="true"/.test(part)) continue
+    const cursor = /cursor="([^"]+)"/.exec(part)?.[1]
+    if (cursor) return cursor
     const url = /<([^>]+)>/.exec(part)?.[1]
-    if (url && /rel="next"/.test(part) && /results="true"/.test(part)) return url
+    return url ? new URL(url, 'http://cursor.invalid').searchParams.get('cursor') : null
   }
   return null
 }
@@ -308,15 +315,12 @@ export class SentryClient {
   async resolveProjectIds(slugs: string[]): Promise<string[]> {
     if (slugs.length === 0) return []
     const known = new Map<string, string>()
-    let url: string | null = this.orgPath('projects/?per_page=100')
-    for (let page = 0; url && page < MAX_PAGES; page++) {
-      const response: {
-        data: Array<{ id: string; slug: string }>
-        headers: Record<string, string>
-      } = await this.http.request({ method: 'GET', url, schema: z.array(projectSchema) })
-      for (const project of response.data) known.set(project.slug.toLowerCase(), project.id)
-      url = nextCursorUrl(response.headers.link)
-    }
+    const { items } = await this.allPages(
+      'projects/',
+      new URLSearchParams({ per_page: '100' }),
+      z.array(projectSchema)
+    )
+    for (const project of items) known.set(project.slug.toLowerCase(), project.id)
     const missing = slugs.filter(slug => !known.has(slug.toLowerCase()))
     if (missing.length > 0) {
       throw new Error(
@@ -342,27 +346,38 @@ export class SentryClient {
     for (const id of options.projectIds) params.append('project', id)
     if (options.environment) params.set('environment', options.environment)
 
-    const issues: SentryIssue[] = []
+    const { items, truncated } = await this.allPages('issues/', params, z.array(issueSchema))
+    // A cursor may repeat an issue whose position moved between pages.
     const seen = new Set<string>()
-    let url: string | null = this.orgPath(`issues/?${params}`)
-    let pages = 0
-    while (url && pages < MAX_PAGES) {
-      const response: { data: SentryIssue[]; headers: Record<string, string> } =
-        await this.http.request({
-          method: 'GET',
-          url,
-          schema: z.array(issueSchema)
-        })
-      pages++
-      for (const issue of response.data) {
-        if (!seen.has(issue.id)) {
-          seen.add(issue.id)
-          issues.push(issue)
-        }
-      }
-      url = nextCursorUrl(response.headers.link)
+    const issues = items.filter(issue => !seen.has(issue.id) && seen.add(issue.id))
+    return { issues, truncated }
+  }
+
+  /**
+   * Every page of an organization listing: the same path and parameters on the configured host,
+   * with `cursor` from the Link header while Sentry says `results="true"` (never judged by page
+   * length: Sentry's pages can be short even when more exist), up to the page cap.
+   */
+  private async allPages<T>(
+    rest: string,
+    params: URLSearchParams,
+    schema: z.ZodType<T[]>
+  ): Promise<{ items: T[]; truncated: boolean }> {
+    const items: T[] = []
+    let cursor: string | null = null
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const query = new URLSearchParams(params)
+      if (cursor) query.set('cursor', cursor)
+      const response: { data: T[]; headers: Record<string, string> } = await this.http.request({
+        method: 'GET',
+        url: this.orgPath(`${rest}?${query}`),
+        schema
+      })
+      items.push(...response.data)
+      cursor = nextCursor(response.headers.link)
+      if (!cursor) return { items, truncated: false }
     }
-    return { issues, truncated: url !== null }
+    return { items, truncated: true }
   }
 
   /** One issue by numeric id or shortId, whatever its age. */

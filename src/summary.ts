@@ -54,7 +54,7 @@ export function renderSummary(report: TriageReport, ledger: CostLedger): string 
   ]
   if (report.dryRun) {
     lines.push(
-      `Would create **${count(report.results, r => r.action, 'would-create')}** and label **${count(report.results, r => r.action, 'would-label')}**; triaged ${report.triaged}, skipped ${report.skipped}, failed ${report.failed}.`
+      `Would create **${report.wouldCreate}** GitHub issue(s) for ${count(report.results, r => r.action, 'would-create')} Sentry issue(s) and label **${count(report.results, r => r.action, 'would-label')}**; triaged ${report.triaged}, skipped ${report.skipped}, failed ${report.failed}.`
     )
   } else {
     lines.push(

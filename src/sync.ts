@@ -13,6 +13,7 @@ import {
   renderIssueBody,
   renderMarker,
   renderSentryComment,
+  renderSentryJoinNote,
   renderTitle,
   parseMarker
 } from './render.js'
@@ -50,6 +51,9 @@ export function row(
 }
 /** The write side of the pipeline: every GitHub and Sentry mutation sits behind `dryRun` here. */
 export class Sync {
+  /** GitHub issues this run labelled: `labeled` counts GitHub issues, not Sentry issues. */
+  private readonly labelledNumbers = new Set<number>()
+
   constructor(
     private readonly deps: TriageDeps,
     private readonly report: TriageReport,
@@ -86,7 +90,6 @@ export class Sync {
     // Already-linked members: add the triage labels they lack.
     const linked = group.members.filter(m => m.linked)
     const unlinked = group.members.filter(m => !m.linked).map(m => m.issue)
-    const labelledNumbers = new Set<number>()
     for (const { issue, linked: gh } of linked) {
       const result = base(issue, classified?.route.tier)
       try {
@@ -100,11 +103,13 @@ export class Sync {
             ? []
             : [severityLabel(c.severity)])
         ]
-        if (!dry && !labelledNumbers.has(gh!.number)) {
+        if (!dry && missing.length > 0) {
           await github.ensureLabels(missing.map(labelSpec))
           await github.addLabels(gh!.number, missing)
-          labelledNumbers.add(gh!.number)
-          this.report.labeled++
+          // Another Sentry issue linked to the same GitHub issue sees these and adds nothing more.
+          gh!.labels.push(...missing)
+          if (!this.labelledNumbers.has(gh!.number)) this.report.labeled++
+          this.labelledNumbers.add(gh!.number)
         }
         result.action = dry ? 'would-label' : 'labeled'
         result.githubIssue = gh!.url
@@ -122,6 +127,14 @@ export class Sync {
     const lead = unlinked[0]!
     // Same signature as an issue a previous run opened: join it instead of opening another.
     if (attached && (!c || hasTriageLabels(attached))) {
+      if (!config.createIssues) {
+        for (const issue of unlinked) {
+          const result = base(issue)
+          result.reason = `not linked to a GitHub issue; create-issues is false (same signature as ${attached.url})`
+          this.report.results.push(result)
+        }
+        return
+      }
       try {
         if (!dry) {
           const body = attached.body
@@ -156,6 +169,11 @@ export class Sync {
           result.githubIssue = attached.url
           result.reason = `same signature as ${attached.url}`
           this.report.results.push(result)
+          if (!dry)
+            await this.note(
+              issue,
+              renderSentryJoinNote(attached.url, result.category, result.severity)
+            )
         }
         log.info(
           `${dry ? '[dry-run] Would add' : 'Added'} ${unlinked.map(u => u.shortId).join(', ')} to ${attached.url} (same signature)`
@@ -181,6 +199,7 @@ export class Sync {
     const labels = [categoryLabel(c.category), severityLabel(c.severity), ...config.labels]
     const title = renderTitle(lead, redact)
     if (dry) {
+      this.report.wouldCreate++
       for (const issue of unlinked)
         this.report.results.push({ ...base(issue, classified.route.tier), action: 'would-create' })
       log.info(`[dry-run] Would create "${title}" with labels ${labels.join(', ')}`)
@@ -225,12 +244,17 @@ export class Sync {
     }
   }
 
-  /** `sentry-comment`: a note on the Sentry issue. Never fatal: the GitHub issue is what counts. */
+  /** `sentry-comment`: the classification and the GitHub link as a note on the Sentry issue. */
   private async comment(issue: SentryIssue, c: Classification, url: string): Promise<void> {
-    const { config, sentry, redact, log } = this.deps
+    await this.note(issue, renderSentryComment(c, url, this.deps.redact))
+  }
+
+  /** A note on the Sentry issue, with `sentry-comment`. Never fatal: the GitHub issue is what counts. */
+  private async note(issue: SentryIssue, text: string): Promise<void> {
+    const { config, sentry, log } = this.deps
     if (!config.sentryComment || config.dryRun) return
     try {
-      await sentry.postComment(issue.id, renderSentryComment(c, url, redact))
+      await sentry.postComment(issue.id, text)
     } catch (error) {
       log.warning(
         `Could not comment on Sentry issue ${issue.shortId}: ${errorMessage(error)}`,
@@ -257,6 +281,17 @@ export class Sync {
           continue
         }
         if (first.number === gh.number || !this.createdNumbers.has(gh.number)) continue
+        // Ours may cover Sentry issues the original does not: the original learns them first, so
+        // closing ours leaves none of them without an open issue.
+        const lacking = gh.marker!.ids.filter(other => !first.marker!.ids.includes(other))
+        if (lacking.length > 0) {
+          const ids = [...first.marker!.ids, ...lacking]
+          const updated = `${renderMarker({ ids, sig: first.marker!.sig })}\n${first.body.slice(first.body.indexOf('\n') + 1)}`
+          await github.updateBody(first.number, updated)
+          first.body = updated
+          first.marker = { ids, sig: first.marker!.sig }
+          for (const other of lacking) firstById.set(other, first)
+        }
         await github.closeAsDuplicate(gh.number, first)
         this.createdNumbers.delete(gh.number)
         this.report.duplicatesClosed++

@@ -45,6 +45,8 @@ export interface TriageReport {
   failed: number
   /** Over max-issues, left for the next run. */
   deferred: number
+  /** Dry-run: the GitHub issues a real run would open (one per group, not per Sentry issue). */
+  wouldCreate: number
   listingTruncated: boolean
   duplicatesClosed: number
   breakerReason: string | null
@@ -102,6 +104,7 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
     skipped: 0,
     failed: 0,
     deferred: 0,
+    wouldCreate: 0,
     listingTruncated: false,
     duplicatesClosed: 0,
     breakerReason: null,
@@ -161,6 +164,8 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
       const number = Number(annotationPattern.exec(annotation.url)?.[1])
       if (!number) continue
       const gh = byNumber.get(number) ?? (await github.getIssue(number))
+      // Several Sentry issues may point at one GitHub issue: they share one object, read once.
+      if (gh) byNumber.set(number, gh)
       if (gh) return gh
     }
     return null

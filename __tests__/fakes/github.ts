@@ -116,6 +116,8 @@ export interface GitHubIssueSeed {
   assignees?: string[] | undefined
   /** author login (default github-actions[bot]) */
   user?: string | undefined
+  /** the author's relation to the repo (default: NONE for bots, MEMBER for users); NONE = a stranger */
+  author_association?: string | undefined
   created_at?: string | undefined
   updated_at?: string | undefined
   closed_at?: string | null | undefined
@@ -386,6 +388,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       const created = s.created_at ?? ghIso(new Date(base - 86_400_000 * 3 + n * 60_000))
       const issue = buildIssue(n, s.title, s.body ?? null, userFor(s.user ?? botLogin), created)
       issue.updated_at = s.updated_at ?? created
+      if (s.author_association) issue.author_association = s.author_association
       issue.labels = (s.labels ?? []).map(ensureLabel)
       setAssignees(issue, s.assignees ?? [])
       issue.comments = s.comments ?? 0
