@@ -3,6 +3,108 @@ import { createRedactor } from '../src/redact.js'
 
 const redact = createRedactor(true)
 
+/**
+ * Samples that once came back unchanged: prefixed key names, names missing from the list, lowercase
+ * bearer values, the credential of an Authorization header, relative URLs' query strings.
+ * [label, input, the secret text that must be gone, the placeholder]
+ */
+const LEAKED_SAMPLES: Array<[string, string, string, string]> = [
+  ['prefixed password=', 'DB_PASSWORD=hunter2x', 'hunter2x', 'DB_PASSWORD=[redacted]'],
+  [
+    'prefixed password: quoted',
+    'DATABASE_PASSWORD: "s3cr3t-value"',
+    's3cr3t-value',
+    'DATABASE_PASSWORD: [redacted]'
+  ],
+  [
+    'SECRET_KEY=',
+    'SECRET_KEY=django-insecure-abc123',
+    'django-insecure-abc123',
+    'SECRET_KEY=[redacted]'
+  ],
+  [
+    'AWS_SECRET_ACCESS_KEY=',
+    'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    'wJalrXUtnFEMI',
+    'AWS_SECRET_ACCESS_KEY=[redacted]'
+  ],
+  ['STRIPE_API_KEY=', 'STRIPE_API_KEY=rk_abc123456', 'rk_abc123456', 'STRIPE_API_KEY=[redacted]'],
+  ['my_token=', 'my_token=abc123def', 'abc123def', 'my_token=[redacted]'],
+  [
+    'lowercase Bearer value',
+    'Bearer abcdefghijklmnopqrstuv',
+    'abcdefghijklmnopqrstuv',
+    'Bearer [credential]'
+  ],
+  [
+    'Authorization header with a lowercase credential',
+    'Authorization: Bearer abcdefghijklmnop',
+    'abcdefghijklmnop',
+    'Authorization: Bearer [credential]'
+  ],
+  [
+    'relative URL query string',
+    'GET /reset?code=abc123&email=bob',
+    'code=abc123',
+    'GET /reset?[query]'
+  ],
+  [
+    'export GITHUB_TOKEN=',
+    'export GITHUB_TOKEN=abc123secretvalue',
+    'abc123secretvalue',
+    'export GITHUB_TOKEN=[redacted]'
+  ],
+  ['JSON password with spaces', '{"password": "x y z"}', 'x y z', '{"password": [redacted]}'],
+  [
+    'escaped JSON password',
+    'body {\\"password\\":\\"hunter2x\\"}',
+    'hunter2x',
+    '{\\"password\\":[redacted]}'
+  ],
+  ['--password= CLI flag', 'psql --password=Pg5ecret9 -h db', 'Pg5ecret9', '--password=[redacted]'],
+  ['PGPASSWORD=', 'PGPASSWORD=pgS3cret psql -h db', 'pgS3cret', 'PGPASSWORD=[redacted]'],
+  ['api-key:', 'x-api-key: 12345abcde', '12345abcde', 'x-api-key: [redacted]'],
+  ['client_secret=', 'client_secret=Cl13ntS3cr3t', 'Cl13ntS3cr3t', 'client_secret=[redacted]'],
+  ['private_key:', 'private_key: "MIIEvQIBADAN"', 'MIIEvQIBADAN', 'private_key: [redacted]'],
+  ['access_key=', 'access_key=Zk82mLq01', 'Zk82mLq01', 'access_key=[redacted]'],
+  [
+    'camelCase secretAccessKey',
+    "{ awsSecretAccessKey: 'abcDEF123' }",
+    'abcDEF123',
+    'awsSecretAccessKey: [redacted]'
+  ],
+  [
+    'Proxy-Authorization header',
+    'Proxy-Authorization: Basic dXNlcjpwYXNz',
+    'dXNlcjpwYXNz',
+    'Proxy-Authorization: Basic [credential]'
+  ],
+  [
+    'WSGI HTTP_AUTHORIZATION',
+    "{'HTTP_AUTHORIZATION': 'Token abcdefghij', 'PATH_INFO': '/'}",
+    'abcdefghij',
+    "'HTTP_AUTHORIZATION': 'Token [credential]', 'PATH_INFO': '/'"
+  ],
+  [
+    'Authorization header with Digest parameters',
+    'Authorization: Digest username="Mufasa", nonce="dcd98b", response="6629fae49393a05397450978507c4ef1"',
+    '6629fae49393a05397450978507c4ef1',
+    'Authorization: Digest [credential]'
+  ],
+  [
+    'Authorization header without a scheme',
+    'Authorization: 0a1b2c3d4e5f',
+    '0a1b2c3d4e5f',
+    'Authorization: [redacted]'
+  ],
+  [
+    'relative URL query string in code',
+    'await fetch("api/v1/users?id=7&email=bob")',
+    'email=bob',
+    'fetch("api/v1/users?[query]")'
+  ]
+]
+
 describe('createRedactor: each kind of secret becomes its typed placeholder', () => {
   it.each<[string, string, string, string]>([
     // [label, input, the secret text that must be gone, the placeholder]
@@ -107,7 +209,8 @@ describe('createRedactor: each kind of secret becomes its typed placeholder', ()
     ],
     ['Visa test card', 'charge 4111 1111 1111 1111 declined', '4111 1111 1111 1111', '[card]'],
     ['card without spaces', 'charge 5500005555555559 declined', '5500005555555559', '[card]'],
-    ['card with dashes', 'charge 4111-1111-1111-1111 declined', '4111-1111-1111-1111', '[card]']
+    ['card with dashes', 'charge 4111-1111-1111-1111 declined', '4111-1111-1111-1111', '[card]'],
+    ...LEAKED_SAMPLES
   ])('%s', (_label, input, secret, placeholder) => {
     const out = redact(input)
     expect(out).not.toContain(secret)
@@ -130,10 +233,41 @@ describe('createRedactor: each kind of secret becomes its typed placeholder', ()
     expect(out).toBe('key material [private-key]')
   })
 
-  it('removes both the header name’s value and the credential of an Authorization header', () => {
+  it('keeps the scheme of an Authorization header and removes the whole credential', () => {
     const out = redact('Authorization: Bearer 7f3c9a1b2d4e6f80a1b2c3d4')
     expect(out).not.toContain('7f3c9a1b2d4e6f80a1b2c3d4')
-    expect(out).toBe('Authorization: [redacted] [credential]')
+    expect(out).toBe('Authorization: Bearer [credential]')
+  })
+
+  it('removes every Authorization header of a line, inside quotes and brackets too', () => {
+    expect(
+      redact(
+        'curl -H "Authorization: Bearer abcdefghijklmnop" -H "Proxy-Authorization: Basic Zm9v"'
+      )
+    ).toBe(
+      'curl -H "Authorization: Bearer [credential]" -H "Proxy-Authorization: Basic [credential]"'
+    )
+    expect(redact('(Authorization: Bearer abc12345xyz) status 401')).toBe(
+      '(Authorization: Bearer [credential]) status 401'
+    )
+    expect(redact('headers: { authorization: "token abcdef" }')).toBe(
+      'headers: { authorization: "token [credential]" }'
+    )
+    expect(redact('{"authorization": "0a1b2c 3d4e5f"}')).toBe('{"authorization": "[redacted]"}')
+  })
+
+  it('keeps the typed placeholder of a known token shape in an Authorization header', () => {
+    expect(redact('Authorization: token ghp_16C7e42F292c6912E7710c838347Ae178B4a')).toBe(
+      'Authorization: token [credential]'
+    )
+    expect(redact('Authorization: ghp_16C7e42F292c6912E7710c838347Ae178B4a')).toBe(
+      'Authorization: [github-token]'
+    )
+    expect(
+      redact(
+        'Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'
+      )
+    ).toBe('Authorization: Bearer [jwt]')
   })
 
   it('does not redact a placeholder again or reach across lines', () => {
@@ -168,7 +302,34 @@ describe('createRedactor: ordinary text stays as it is', () => {
     'took 1700000000000 ms',
     'https://acme.sentry.io/issues/4501/',
     'Key (email_domain)=(example) already exists',
-    'MAC 00:1A:2B:3C:4D:5E'
+    'MAC 00:1A:2B:3C:4D:5E',
+    'Bearer token expired',
+    'the token expired',
+    'Invalid token provided.',
+    'Token Validation Failed',
+    'CSRF token mismatch',
+    'Token verification failed: signature invalid',
+    'Refresh token revoked',
+    'Basic authentication required',
+    'Digest authentication failed',
+    'message digest algorithm unsupported',
+    'password reset failed',
+    'password reset token expired for user',
+    'secret rotation pending',
+    'api key missing',
+    'Authorization: Bearer undefined',
+    'Authorization header missing',
+    'Foo::Token::Bar',
+    'Devise::Password::Hash',
+    'if (token == null) return',
+    'const same = password === confirmation',
+    'max_tokens=100',
+    'token_count=5',
+    'SyntaxError: Unexpected token < in JSON at position 0',
+    'is it in /usr/bin? yes',
+    'Invalid regular expression: /(?<x/: Invalid group',
+    'GET /health?',
+    'see the docs/faq?'
   ])('%p', text => {
     expect(redact(text)).toBe(text)
   })
@@ -217,6 +378,19 @@ describe('createRedactor: robustness', () => {
       'bob@example.com 10.0.0.1 token=abc https://u:p@h.example/x?y=1 4111 1111 1111 1111'
     )
     expect(redact(once)).toBe(once)
+  })
+
+  it.each(LEAKED_SAMPLES)('is idempotent on the %s sample', (_label, input) => {
+    const once = redact(input)
+    expect(redact(once)).toBe(once)
+  })
+
+  it('handles long runs without a separator or a query quickly', () => {
+    const started = Date.now()
+    redact(
+      `${'Ab/'.repeat(20_000)} ${'x'.repeat(50_000)}/y? Authorization: Bearer ${'abc '.repeat(20_000)}`
+    )
+    expect(Date.now() - started).toBeLessThan(3000)
   })
 
   it('handles large input quickly', () => {

@@ -507,7 +507,7 @@ describe('renderIssueBody: content', () => {
 
   it('starts with the marker and a heading of severity and category', () => {
     const lines = body.split('\n')
-    expect(parseMarker(lines[0])).toEqual({ ids: ['4501'], sig: 'abcdef0123456789' })
+    expect(parseMarker(lines[0])).toEqual({ ids: ['4501'], sig: 'abcdef0123456789', tier: 'high' })
     expect(lines[1]).toBe('## 🟠 High · Database')
   })
 
@@ -600,7 +600,7 @@ describe('renderIssueBody: hostile Sentry issue and LLM answer', () => {
   it('has no HTML tag or comment outside code blocks except the marker and the footer', () => {
     const lines = outside.split('\n')
     expect(lines[0]).toMatch(
-      /^<!-- sentry-triage:v1 \{"ids":\["4501","4502"\],"sig":"abcdef0123456789"\} -->$/
+      /^<!-- sentry-triage:v1 \{"ids":\["4501","4502"\],"sig":"abcdef0123456789","tier":"high"\} -->$/
     )
     const tags =
       lines
@@ -617,7 +617,11 @@ describe('renderIssueBody: hostile Sentry issue and LLM answer', () => {
   })
 
   it('keeps the marker on the first line and parseable', () => {
-    expect(parseMarker(body)).toEqual({ ids: ['4501', '4502'], sig: 'abcdef0123456789' })
+    expect(parseMarker(body)).toEqual({
+      ids: ['4501', '4502'],
+      sig: 'abcdef0123456789',
+      tier: 'high'
+    })
   })
 
   it('caps the root cause and the action', () => {

@@ -350,6 +350,38 @@ describe('two Sentry issues linked to one GitHub issue', () => {
   })
 })
 
+describe('a linked Sentry issue that escalates', () => {
+  it('is triaged again once its impact tier climbs: severity raised, critical-assignees added, then left alone', async () => {
+    world = await startWorld()
+    const { ids } = world.seed as ScenarioSeed
+    await runAction(world, { classifier: 'heuristic', 'critical-assignees': 'alice' })
+    const number = openIssuesById(world).get(ids.warning)![0]!
+    const before = world.github.issue(number)!
+    expect(before.labels.map(l => l.name)).not.toContain('severity:critical')
+    expect(before.body).toMatch(/"tier":"(medium|routine)"/)
+
+    const warning = world.sentry.issues.find(i => i.id === ids.warning)!
+    warning.level = 'fatal'
+    warning.userCount = 5000
+    const run = await runAction(world, { classifier: 'heuristic', 'critical-assignees': 'alice' })
+    expect(run.failed).toBeNull()
+    const row = run.report!.results.find(r => r.sentryId === ids.warning)!
+    expect(row).toMatchObject({ action: 'labeled', severity: 'Critical' })
+    expect(row.reason).toMatch(/escalated from the (medium|routine) to the critical tier/)
+    const after = world.github.issue(number)!
+    const severities = after.labels.map(l => l.name).filter(n => n.startsWith('severity:'))
+    expect(severities).toEqual(['severity:critical'])
+    expect(after.assignees.map(a => a.login)).toEqual(['alice'])
+    expect(after.body).toMatch(/"tier":"critical"/)
+    expect(run.outputs.created).toBe('0')
+
+    const writes = world.github.requests.filter(r => r.method !== 'GET').length
+    const again = await runAction(world, { classifier: 'heuristic', 'critical-assignees': 'alice' })
+    expect(again.outputs).toMatchObject({ triaged: '0', labeled: '0', created: '0' })
+    expect(world.github.requests.filter(r => r.method !== 'GET')).toHaveLength(writes)
+  })
+})
+
 describe('assignees GitHub refuses', () => {
   it('opens a Critical issue unassigned, with a warning, when a critical-assignees login cannot be assigned', async () => {
     world = await startWorld({ github: { collaborators: ['alice'] } })

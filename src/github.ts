@@ -394,6 +394,40 @@ export class GitHubClient {
     }
   }
 
+  /** Removes a label from an issue; one already gone is fine. */
+  async removeLabel(number: number, name: string): Promise<void> {
+    try {
+      await this.octokit.rest.issues.removeLabel({
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        name
+      })
+    } catch (error) {
+      if ((error as RequestErrorLike)?.status === 404) return
+      throw describeGitHubError(
+        error,
+        `removing label '${name}' from issue #${number}`,
+        this.repository
+      )
+    }
+  }
+
+  /** Assigns logins to an existing issue (GitHub ignores the ones it cannot assign). */
+  async addAssignees(number: number, assignees: string[]): Promise<void> {
+    if (assignees.length === 0) return
+    try {
+      await this.octokit.rest.issues.addAssignees({
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        assignees
+      })
+    } catch (error) {
+      throw describeGitHubError(error, `assigning issue #${number}`, this.repository)
+    }
+  }
+
   /** Rewrites an issue body (to extend a shared issue's marker with a new Sentry id). */
   async updateBody(number: number, body: string): Promise<void> {
     try {

@@ -1,6 +1,6 @@
 import type { Classification } from './taxonomy.js'
 import type { SentryIssue, EventContext } from './sentry.js'
-import type { Route } from './classify/routing.js'
+import type { Route, Tier } from './classify/routing.js'
 
 /** GitHub rejects bodies over 65,536 characters; keep a margin for the marker and the footer. */
 const MAX_BODY = 60_000
@@ -99,14 +99,19 @@ export function renderTitle(issue: SentryIssue, redact: (s: string) => string): 
 export interface Marker {
   ids: string[]
   sig: string | null
+  /** The impact tier when last triaged: a Sentry issue that climbs above it is triaged again. */
+  tier?: Tier | null
 }
+
+const TIERS: readonly Tier[] = ['critical', 'high', 'medium', 'routine']
 
 const MARKER_PREFIX = '<!-- sentry-triage:v1 '
 
 export function renderMarker(marker: Marker): string {
   const ids = marker.ids.filter(id => /^\d+$/.test(id))
   const sig = marker.sig && /^[a-f0-9]{6,64}$/.test(marker.sig) ? marker.sig : null
-  return `${MARKER_PREFIX}${JSON.stringify({ ids, sig })} -->`
+  const tier = marker.tier && TIERS.includes(marker.tier) ? marker.tier : undefined
+  return `${MARKER_PREFIX}${JSON.stringify({ ids, sig, ...(tier ? { tier } : {}) })} -->`
 }
 
 /**
@@ -121,10 +126,15 @@ export function parseMarker(body: string | null | undefined): Marker | null {
   try {
     const value = JSON.parse(firstLine.slice(MARKER_PREFIX.length, end)) as unknown
     if (!value || typeof value !== 'object') return null
-    const { ids, sig } = value as { ids?: unknown; sig?: unknown }
+    const { ids, sig, tier } = value as { ids?: unknown; sig?: unknown; tier?: unknown }
     if (!Array.isArray(ids) || !ids.every(id => typeof id === 'string' && /^\d+$/.test(id)))
       return null
-    return { ids: ids as string[], sig: typeof sig === 'string' ? sig : null }
+    const known = TIERS.find(t => t === tier)
+    return {
+      ids: ids as string[],
+      sig: typeof sig === 'string' ? sig : null,
+      ...(known ? { tier: known } : {})
+    }
   } catch {
     return null
   }
@@ -159,7 +169,11 @@ export function renderIssueBody(input: IssueBodyInput): string {
   const { issue, classification: c, route, event, redact } = input
   const r = (s: string | null | undefined) => (s === null || s === undefined ? s : redact(s))
   const lines: string[] = [
-    renderMarker({ ids: [issue.id, ...input.others.map(o => o.id)], sig: input.signature }),
+    renderMarker({
+      ids: [issue.id, ...input.others.map(o => o.id)],
+      sig: input.signature,
+      tier: route?.tier ?? null
+    }),
     `## ${SEVERITY_ICON[c.severity]} ${c.severity} · ${c.category}`,
     '',
     `**Root cause:** ${inline(r(c.rootCause), MAX_PROSE)}`,

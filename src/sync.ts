@@ -5,7 +5,7 @@
 import type { SentryIssue, EventContext } from './sentry.js'
 import type { GitHubIssue } from './github.js'
 import type { Redactor } from './redact.js'
-import type { Route } from './classify/routing.js'
+import { impactTier, type Route, type Tier } from './classify/routing.js'
 import type { Group, IssueResult, ResultAction, TriageDeps, TriageReport } from './triage.js'
 import {
   inline,
@@ -90,10 +90,14 @@ export class Sync {
     // Already-linked members: add the triage labels they lack.
     const linked = group.members.filter(m => m.linked)
     const unlinked = group.members.filter(m => !m.linked).map(m => m.issue)
-    for (const { issue, linked: gh } of linked) {
+    for (const { issue, linked: gh, escalatedFrom } of linked) {
       const result = base(issue, classified?.route.tier)
       try {
         if (!c) throw new Error('no classification')
+        if (escalatedFrom) {
+          await this.escalate(issue, gh!, c, escalatedFrom, result)
+          continue
+        }
         const have = gh!.labels.map(l => l.toLowerCase())
         const missing = [
           ...(have.some(l => l.startsWith('category:') && TRIAGE_LABELS.has(l))
@@ -152,7 +156,7 @@ export class Sync {
                         `- Also: ${link(inline(u.shortId, 80), u.permalink)} · ${inline(u.project.slug, 100)} · first seen ${inline(u.firstSeen, 40)}`
                     )
                     .join('\n')}`
-            const updated = `${renderMarker({ ids, sig: marker.sig })}\n${rest}${extra}`
+            const updated = `${renderMarker({ ...marker, ids })}\n${rest}${extra}`
             await github.updateBody(attached.number, updated)
             attached.body = updated
           }
@@ -244,6 +248,56 @@ export class Sync {
     }
   }
 
+  /**
+   * A linked Sentry issue whose impact tier climbed since it was triaged: its severity label is raised
+   * (never lowered: a human may have set it), Critical brings `critical-assignees`, and the marker
+   * records the new tier so that the next run leaves it alone.
+   */
+  private async escalate(
+    issue: SentryIssue,
+    gh: GitHubIssue,
+    c: Classification,
+    from: Tier,
+    result: IssueResult
+  ): Promise<void> {
+    const { config, github, log } = this.deps
+    const dry = config.dryRun
+    const tier = impactTier(issue).tier
+    const have = gh.labels.map(l => l.toLowerCase())
+    const current = SEVERITIES.find(sev => have.includes(severityLabel(sev)))
+    const target =
+      current && SEVERITIES.indexOf(current) <= SEVERITIES.indexOf(c.severity)
+        ? current
+        : c.severity
+    const marker = gh.marker ?? { ids: [issue.id], sig: null }
+    if (!dry) {
+      if (target !== current) {
+        await github.ensureLabels([labelSpec(severityLabel(target))])
+        if (current) await github.removeLabel(gh.number, severityLabel(current))
+        await github.addLabels(gh.number, [severityLabel(target)])
+        gh.labels = [...gh.labels.filter(l => !/^severity:/i.test(l)), severityLabel(target)]
+      }
+      const updated = `${renderMarker({ ...marker, tier })}\n${gh.body.slice(gh.body.indexOf('\n') + 1)}`
+      await github.updateBody(gh.number, updated)
+      gh.body = updated
+      gh.marker = { ...marker, tier }
+      if (target === 'Critical' && config.criticalAssignees.length > 0) {
+        await github.addAssignees(gh.number, config.criticalAssignees)
+      }
+      if (!this.labelledNumbers.has(gh.number)) this.report.labeled++
+      this.labelledNumbers.add(gh.number)
+    }
+    result.action = dry ? 'would-label' : 'labeled'
+    result.githubIssue = gh.url
+    result.severity = target
+    result.reason = `escalated from the ${from} to the ${tier} tier${target !== current ? `; severity ${current ?? 'none'} → ${target}` : ''}`
+    this.report.results.push(result)
+    log.info(
+      `${dry ? '[dry-run] Would re-label' : 'Re-labelled'} ${gh.url} (${issue.shortId}): ${result.reason}`
+    )
+    await this.comment(issue, { ...c, severity: target }, gh.url)
+  }
+
   /** `sentry-comment`: the classification and the GitHub link as a note on the Sentry issue. */
   private async comment(issue: SentryIssue, c: Classification, url: string): Promise<void> {
     await this.note(issue, renderSentryComment(c, url, this.deps.redact))
@@ -286,10 +340,10 @@ export class Sync {
         const lacking = gh.marker!.ids.filter(other => !first.marker!.ids.includes(other))
         if (lacking.length > 0) {
           const ids = [...first.marker!.ids, ...lacking]
-          const updated = `${renderMarker({ ids, sig: first.marker!.sig })}\n${first.body.slice(first.body.indexOf('\n') + 1)}`
+          const updated = `${renderMarker({ ...first.marker!, ids })}\n${first.body.slice(first.body.indexOf('\n') + 1)}`
           await github.updateBody(first.number, updated)
           first.body = updated
-          first.marker = { ids, sig: first.marker!.sig }
+          first.marker = { ...first.marker!, ids }
           for (const other of lacking) firstById.set(other, first)
         }
         await github.closeAsDuplicate(gh.number, first)

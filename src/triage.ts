@@ -3,7 +3,14 @@ import type { SentryClient, SentryIssue, EventContext } from './sentry.js'
 import type { GitHubClient, GitHubIssue } from './github.js'
 import type { Classifier } from './classify/classifier.js'
 import type { Redactor } from './redact.js'
-import { compareImpact, routeIssue, type Route } from './classify/routing.js'
+import {
+  compareImpact,
+  impactTier,
+  routeIssue,
+  TIER_RANK,
+  type Route,
+  type Tier
+} from './classify/routing.js'
 import { issueSignature } from './signature.js'
 import type { Classification } from './taxonomy.js'
 import { hasTriageLabels, labelSpec } from './labels.js'
@@ -67,10 +74,18 @@ export interface TriageDeps {
 
 /** Slack for clocks: an issue created a little before `firstSeen` by a skewed clock still counts. */
 const LISTING_SKEW_MS = 60 * 60 * 1000
+/** One Sentry issue to triage, and the GitHub issue it is already linked to, if any. */
+export interface Member {
+  issue: SentryIssue
+  linked: GitHubIssue | null
+  /** The tier recorded when it was triaged, when its impact has climbed since. */
+  escalatedFrom?: Tier
+}
+
 /** A group: Sentry issues of one signature (or one issue alone), classified once. */
 export interface Group {
   signature: string | null
-  members: Array<{ issue: SentryIssue; linked: GitHubIssue | null }>
+  members: Member[]
 }
 
 /** Runs `task` over `items`, at most `limit` at a time, in order of start. */
@@ -172,10 +187,15 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
   }
 
   // 3. Plan: skip what is linked and triaged; the highest impact first, up to max-issues.
-  const pending: Array<{ issue: SentryIssue; linked: GitHubIssue | null }> = []
+  const pending: Member[] = []
   for (const issue of candidates) {
     const linked = await linkOf(issue)
-    if (linked && hasTriageLabels(linked)) {
+    // Changed since it was triaged: its impact tier climbed above the one its marker records.
+    const recorded = linked?.marker?.tier
+    const current = impactTier(issue).tier
+    if (linked && hasTriageLabels(linked) && recorded && TIER_RANK[current] < TIER_RANK[recorded]) {
+      pending.push({ issue, linked, escalatedFrom: recorded })
+    } else if (linked && hasTriageLabels(linked)) {
       results.push(
         row(issue, redact, {
           action: 'skipped',
@@ -201,7 +221,7 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
   }
   if (report.deferred > 0)
     log.warning(
-      `${report.deferred} Sentry issue(s) over max-issues (${config.maxIssues}) wait for the next run.`,
+      `${report.deferred} Sentry issue(s) over max-issues (${config.maxIssues}) wait for the next run; a run picks them up only while they are first seen within since (${config.since.text}).`,
       'max-issues reached'
     )
 

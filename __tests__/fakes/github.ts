@@ -844,6 +844,26 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     return json(200, issue.labels)
   }
 
+  // POST /issues/{n}/assignees: GitHub silently ignores logins it cannot assign here (unlike create).
+  const addAssignees = (ctx: RouteContext): RouteResult => {
+    const docs = `${DOCS}/issues/assignees#add-assignees-to-an-issue`
+    const denied = guard(ctx, true, true, docs)
+    if (denied) return denied
+    const issue = findItem(Number(ctx.params.n))
+    if (!issue) return json(404, { message: 'Not Found', documentation_url: docs, status: '404' })
+    const raw = isRecord(ctx.body) ? ctx.body.assignees : undefined
+    if (!Array.isArray(raw) || !raw.every(a => typeof a === 'string'))
+      return invalidRequest("For 'properties/assignees', value is not an array.", docs)
+    const assignable = (raw as string[]).filter(
+      login =>
+        !opts.collaborators || opts.collaborators.some(c => c.toLowerCase() === login.toLowerCase())
+    )
+    const current = issue.assignees.map(a => a.login)
+    setAssignees(issue, [...current, ...assignable.filter(l => !current.includes(l))])
+    touch(issue)
+    return json(201, issue)
+  }
+
   const setLabels = (ctx: RouteContext): RouteResult => {
     const docs = `${DOCS}/issues/labels#set-labels-for-an-issue`
     const denied = guard(ctx, true, true, docs)
@@ -1133,6 +1153,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
         }
       },
       { method: 'POST', pattern: `${r}/issues/:n/labels`, handler: addLabels },
+      { method: 'POST', pattern: `${r}/issues/:n/assignees`, handler: addAssignees },
       { method: 'PUT', pattern: `${r}/issues/:n/labels`, handler: setLabels },
       { method: 'DELETE', pattern: `${r}/issues/:n/labels`, handler: clearLabels },
       { method: 'DELETE', pattern: `${r}/issues/:n/labels/:name`, handler: removeLabel },
