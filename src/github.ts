@@ -166,6 +166,12 @@ function timedFetch(timeoutMs: number): Fetch {
   }
 }
 
+interface IssueRef {
+  owner: string
+  repo: string
+  issue_number: number
+}
+
 export interface NewIssue {
   title: string
   body: string
@@ -379,87 +385,72 @@ export class GitHubClient {
     }
   }
 
+  /** Runs one call on an issue, turning a failure into a sentence naming what was being done. */
+  private async onIssue(what: string, call: (issue: IssueRef) => Promise<unknown>, number: number) {
+    try {
+      await call({ owner: this.owner, repo: this.repo, issue_number: number })
+    } catch (error) {
+      throw describeGitHubError(error, what, this.repository)
+    }
+  }
+
   /** Adds labels an issue lacks (GitHub keeps the ones it has). */
   async addLabels(number: number, labels: string[]): Promise<void> {
     if (labels.length === 0) return
-    try {
-      await this.octokit.rest.issues.addLabels({
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: number,
-        labels
-      })
-    } catch (error) {
-      throw describeGitHubError(error, `labelling issue #${number}`, this.repository)
-    }
+    await this.onIssue(
+      `labelling issue #${number}`,
+      ref => this.octokit.rest.issues.addLabels({ ...ref, labels }),
+      number
+    )
   }
 
   /** Removes a label from an issue; one already gone is fine. */
   async removeLabel(number: number, name: string): Promise<void> {
-    try {
-      await this.octokit.rest.issues.removeLabel({
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: number,
-        name
-      })
-    } catch (error) {
-      if ((error as RequestErrorLike)?.status === 404) return
-      throw describeGitHubError(
-        error,
-        `removing label '${name}' from issue #${number}`,
-        this.repository
-      )
-    }
+    await this.onIssue(
+      `removing label '${name}' from issue #${number}`,
+      ref =>
+        this.octokit.rest.issues.removeLabel({ ...ref, name }).catch((error: unknown) => {
+          if ((error as RequestErrorLike)?.status !== 404) throw error
+        }),
+      number
+    )
   }
 
   /** Assigns logins to an existing issue (GitHub ignores the ones it cannot assign). */
   async addAssignees(number: number, assignees: string[]): Promise<void> {
     if (assignees.length === 0) return
-    try {
-      await this.octokit.rest.issues.addAssignees({
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: number,
-        assignees
-      })
-    } catch (error) {
-      throw describeGitHubError(error, `assigning issue #${number}`, this.repository)
-    }
+    await this.onIssue(
+      `assigning issue #${number}`,
+      ref => this.octokit.rest.issues.addAssignees({ ...ref, assignees }),
+      number
+    )
   }
 
-  /** Rewrites an issue body (to extend a shared issue's marker with a new Sentry id). */
+  /** Rewrites an issue body (to extend a shared issue's marker, or record a new tier). */
   async updateBody(number: number, body: string): Promise<void> {
-    try {
-      await this.octokit.rest.issues.update({
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: number,
-        body
-      })
-    } catch (error) {
-      throw describeGitHubError(error, `updating issue #${number}`, this.repository)
-    }
+    await this.onIssue(
+      `updating issue #${number}`,
+      ref => this.octokit.rest.issues.update({ ...ref, body }),
+      number
+    )
   }
 
   /** Closes a duplicate a racing run opened, pointing at the issue that stays. */
   async closeAsDuplicate(number: number, original: GitHubIssue): Promise<void> {
-    try {
-      await this.octokit.rest.issues.createComment({
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: number,
-        body: `Duplicate of #${original.number}: another sentry-triage run opened that issue for the same Sentry issue first.`
-      })
-      await this.octokit.rest.issues.update({
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: number,
-        state: 'closed',
-        state_reason: 'not_planned'
-      })
-    } catch (error) {
-      throw describeGitHubError(error, `closing duplicate issue #${number}`, this.repository)
-    }
+    await this.onIssue(
+      `closing duplicate issue #${number}`,
+      async ref => {
+        await this.octokit.rest.issues.createComment({
+          ...ref,
+          body: `Duplicate of #${original.number}: another sentry-triage run opened that issue for the same Sentry issue first.`
+        })
+        await this.octokit.rest.issues.update({
+          ...ref,
+          state: 'closed',
+          state_reason: 'not_planned'
+        })
+      },
+      number
+    )
   }
 }
