@@ -76,6 +76,22 @@ const titleOf = (r: RecordedRequest): string =>
 const shortId = (w: World, name: Parameters<typeof idOf>[1]): string =>
   w.seed.issues.find(i => i.id === idOf(w, name))?.shortId as string
 
+/**
+ * Opens an issue on the fake GitHub as another writer would (another run, or GitHub acting on a request
+ * whose answer is lost), marked with `header` so the fault that triggered it ignores it.
+ */
+function createBehindTheAction(w: World, body: string, header: string): Promise<Response> {
+  return fetch(`${w.github.url}/repos/acme/shop/issues`, {
+    method: 'POST',
+    headers: {
+      authorization: `token ${GITHUB_TOKEN}`,
+      'content-type': 'application/json',
+      [header]: '1'
+    },
+    body
+  })
+}
+
 /** A healthy, complete run: nothing failed, every candidate reported once, one open issue each. */
 function expectCompleteRun(w: World, run: RunRecord): void {
   expect(run.failed).toBeNull()
@@ -457,15 +473,7 @@ describe('GitHub faults', () => {
             if (fired || req.headers['x-test-landing'] || !titleOf(req).includes(target))
               return false
             fired = true
-            void fetch(`${w.github.url}/repos/acme/shop/issues`, {
-              method: 'POST',
-              headers: {
-                authorization: `token ${GITHUB_TOKEN}`,
-                'content-type': 'application/json',
-                'x-test-landing': '1'
-              },
-              body: req.rawBody
-            })
+            void createBehindTheAction(w, req.rawBody, 'x-test-landing')
             return true
           }
         },
@@ -726,15 +734,11 @@ describe('idempotency under re-runs and racing runs', () => {
           const body = req.body as { body: string }
           const lead = /"ids":\["(\d+)"/.exec(body.body)![1]!
           const single = body.body.replace(/"ids":\[[^\]]*\]/, `"ids":["${lead}"]`)
-          void fetch(`${w.github.url}/repos/acme/shop/issues`, {
-            method: 'POST',
-            headers: {
-              authorization: `token ${GITHUB_TOKEN}`,
-              'content-type': 'application/json',
-              'x-test-other-run': '1'
-            },
-            body: JSON.stringify({ ...(req.body as object), body: single })
-          })
+          void createBehindTheAction(
+            w,
+            JSON.stringify({ ...(req.body as object), body: single }),
+            'x-test-other-run'
+          )
           return true
         }
       },
@@ -768,15 +772,7 @@ describe('idempotency under re-runs and racing runs', () => {
             return false
           raced = true
           // The other run's identical create lands first; ours proceeds 300 ms later.
-          void fetch(`${w.github.url}/repos/acme/shop/issues`, {
-            method: 'POST',
-            headers: {
-              authorization: `token ${GITHUB_TOKEN}`,
-              'content-type': 'application/json',
-              'x-test-other-run': '1'
-            },
-            body: req.rawBody
-          })
+          void createBehindTheAction(w, req.rawBody, 'x-test-other-run')
           return true
         }
       },

@@ -1,6 +1,13 @@
 /** The labels the action writes: which exist in the taxonomy, and how they look when created. */
 import type { GitHubIssue } from './github.js'
-import { CATEGORIES, SEVERITIES, categoryLabel, severityLabel } from './taxonomy.js'
+import {
+  CATEGORIES,
+  SEVERITIES,
+  categoryLabel,
+  severityLabel,
+  type Category,
+  type Severity
+} from './taxonomy.js'
 
 const CATEGORY_COLOURS: Record<string, string> = {
   Authentication: 'd93f0b',
@@ -18,18 +25,19 @@ const SEVERITY_COLOURS: Record<string, string> = {
   Low: '0e8a16'
 }
 
-export const TRIAGE_LABELS = new Set([
-  ...CATEGORIES.map(categoryLabel),
-  ...SEVERITIES.map(severityLabel)
-])
+/** The category and severity an issue's labels already say, if any (labels match case-insensitively). */
+export function labelledTriage(labels: string[]): { category?: Category; severity?: Severity } {
+  const names = labels.map(l => l.toLowerCase())
+  return {
+    category: CATEGORIES.find(c => names.includes(categoryLabel(c))),
+    severity: SEVERITIES.find(s => names.includes(severityLabel(s)))
+  }
+}
 
 /** Whether an issue already carries a category and a severity label: triaged, nothing to do. */
 export function hasTriageLabels(issue: GitHubIssue): boolean {
-  const names = issue.labels.map(l => l.toLowerCase())
-  return (
-    names.some(n => n.startsWith('category:') && TRIAGE_LABELS.has(n)) &&
-    names.some(n => n.startsWith('severity:') && TRIAGE_LABELS.has(n))
-  )
+  const { category, severity } = labelledTriage(issue.labels)
+  return category !== undefined && severity !== undefined
 }
 
 /** The colour and description a label gets when the action creates it. */

@@ -17,14 +17,8 @@ import {
   renderTitle,
   parseMarker
 } from './render.js'
-import {
-  categoryLabel,
-  severityLabel,
-  CATEGORIES,
-  SEVERITIES,
-  type Classification
-} from './taxonomy.js'
-import { hasTriageLabels, labelSpec, TRIAGE_LABELS } from './labels.js'
+import { categoryLabel, severityLabel, SEVERITIES, type Classification } from './taxonomy.js'
+import { hasTriageLabels, labelledTriage, labelSpec } from './labels.js'
 import { errorMessage } from './http.js'
 
 /** Room left for "Also:" lines when a later Sentry issue joins a shared GitHub issue (limit 65,536). */
@@ -98,14 +92,10 @@ export class Sync {
           await this.escalate(issue, gh!, c, escalatedFrom, result)
           continue
         }
-        const have = gh!.labels.map(l => l.toLowerCase())
+        const labelled = labelledTriage(gh!.labels)
         const missing = [
-          ...(have.some(l => l.startsWith('category:') && TRIAGE_LABELS.has(l))
-            ? []
-            : [categoryLabel(c.category)]),
-          ...(have.some(l => l.startsWith('severity:') && TRIAGE_LABELS.has(l))
-            ? []
-            : [severityLabel(c.severity)])
+          ...(labelled.category ? [] : [categoryLabel(c.category)]),
+          ...(labelled.severity ? [] : [severityLabel(c.severity)])
         ]
         if (!dry && missing.length > 0) {
           await github.ensureLabels(missing.map(labelSpec))
@@ -164,11 +154,9 @@ export class Sync {
         }
         for (const issue of unlinked) {
           const result = base(issue)
-          const labels = attached.labels.map(l => l.toLowerCase())
-          result.category =
-            CATEGORIES.find(x => labels.includes(categoryLabel(x))) ?? result.category
-          result.severity =
-            SEVERITIES.find(x => labels.includes(severityLabel(x))) ?? result.severity
+          const labelled = labelledTriage(attached.labels)
+          result.category = labelled.category ?? result.category
+          result.severity = labelled.severity ?? result.severity
           result.action = dry ? 'would-label' : 'labeled'
           result.githubIssue = attached.url
           result.reason = `same signature as ${attached.url}`
@@ -263,8 +251,7 @@ export class Sync {
     const { config, github, log } = this.deps
     const dry = config.dryRun
     const tier = impactTier(issue).tier
-    const have = gh.labels.map(l => l.toLowerCase())
-    const current = SEVERITIES.find(sev => have.includes(severityLabel(sev)))
+    const current = labelledTriage(gh.labels).severity
     const target =
       current && SEVERITIES.indexOf(current) <= SEVERITIES.indexOf(c.severity)
         ? current
