@@ -33,9 +33,60 @@ function errorFor(overrides: Record<string, string>, env: NodeJS.ProcessEnv = {}
   throw new Error(`expected a ConfigError for ${JSON.stringify(overrides)}`)
 }
 
+describe('Part 2 inputs', () => {
+  it('reads each Part 2 input in its documented form', () => {
+    const config = configWith({
+      'on-regression': 'New',
+      'resolve-in-sentry': 'true',
+      'sentry-link': 'true',
+      'sentry-app-installation': '6F2C1D3A-1B2C-4D5E-8F90-123456789ABC',
+      assign: 'codeowners, suspect-commit',
+      'code-links': 'false',
+      'code-repository': 'acme/backend',
+      'mention-owners': 'true',
+      'max-cost-usd': '0.50',
+      'learn-from-corrections': 'false'
+    })
+    expect(config).toMatchObject({
+      onRegression: 'new',
+      resolveInSentry: true,
+      sentryLink: true,
+      sentryAppInstallation: '6f2c1d3a-1b2c-4d5e-8f90-123456789abc',
+      assign: ['codeowners', 'suspect-commit'],
+      codeLinks: false,
+      code: { owner: 'acme', repo: 'backend' },
+      mentionOwners: true,
+      maxCostUsd: 0.5,
+      learnFromCorrections: false
+    })
+  })
+
+  it('names each bad Part 2 input and the form it expects, all at once', () => {
+    const message = errorFor({
+      'on-regression': 'close',
+      'sentry-app-installation': 'my-app',
+      assign: 'codeowners, blame',
+      'code-repository': 'backend',
+      'max-cost-usd': '-1',
+      'mention-owners': 'yes'
+    })
+    expect(message).toContain("Input 'on-regression' must be reopen, new or ignore (got 'close')")
+    expect(message).toContain("Input 'sentry-app-installation' must be the uuid")
+    expect(message).toContain("Input 'assign' each entry must be codeowners or suspect-commit")
+    expect(message).toContain("Input 'code-repository' must be owner/repo")
+    expect(message).toContain("Input 'max-cost-usd' must be a positive amount of US dollars")
+    expect(message).toContain("Input 'mention-owners' must be true or false")
+  })
+
+  it('takes no cap for an empty max-cost-usd and rejects a zero one', () => {
+    expect(configWith({ 'max-cost-usd': '' }).maxCostUsd).toBeNull()
+    expect(errorFor({ 'max-cost-usd': '0' })).toContain("Input 'max-cost-usd'")
+  })
+})
+
 describe('readConfig defaults', () => {
   it('applies every default when only the required inputs are given', () => {
-    const expected: Config = {
+    const expected: Partial<Config> = {
       sentryToken: SENTRY_TOKEN,
       sentryOrg: 'acme',
       sentryProjects: [],
@@ -77,9 +128,20 @@ describe('readConfig defaults', () => {
         'claude-sonnet-4.5': 15
       },
       requestTimeoutMs: 30_000,
-      timeBudgetMs: 600_000
+      timeBudgetMs: 600_000,
+      onRegression: 'reopen',
+      resolveInSentry: false,
+      sentryLink: false,
+      sentryAppInstallation: null,
+      assign: [],
+      codeLinks: true,
+      codeRepository: null,
+      code: { owner: 'acme', repo: 'shop' },
+      mentionOwners: false,
+      maxCostUsd: null,
+      learnFromCorrections: true
     }
-    expect(configWith()).toEqual(expected)
+    expect(configWith()).toMatchObject(expected)
   })
 
   it('treats an empty or blank input as its default', () => {

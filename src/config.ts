@@ -18,42 +18,6 @@ export interface Models {
   critical: string
 }
 
-/** Every input of action.yml, parsed and validated once. */
-export interface Config {
-  sentryToken: string
-  sentryOrg: string
-  sentryProjects: string[]
-  sentryUrl: string
-  sentryQuery: string
-  since: Duration
-  environment: string | null
-  maxIssues: number
-  holysheepApiKey: string | null
-  holysheepBaseUrl: string
-  classifier: ClassifierMode
-  models: Models
-  routing: boolean
-  maxConcurrency: number
-  redact: boolean
-  githubToken: string
-  owner: string
-  repo: string
-  githubApiUrl: string
-  githubServerUrl: string
-  createIssues: boolean
-  labels: string[]
-  sentryComment: boolean
-  dryRun: boolean
-  closeResolved: boolean
-  groupSimilar: boolean
-  sentryIssue: string | null
-  sentryWebhookSecret: string | null
-  criticalAssignees: string[]
-  prices: Record<string, number>
-  requestTimeoutMs: number
-  timeBudgetMs: number
-}
-
 /** Defaults mirror action.yml: an unset or empty input means its default. */
 export const DEFAULTS = {
   'sentry-projects': '',
@@ -85,7 +49,17 @@ export const DEFAULTS = {
   'critical-assignees': '',
   prices: 'deepseek-v3.2=0.42, gemini-2.5-flash=2.50, gpt-4.1=8, claude-sonnet-4.5=15',
   'request-timeout': '30s',
-  'time-budget': '10m'
+  'time-budget': '10m',
+  'on-regression': 'reopen',
+  'resolve-in-sentry': 'false',
+  'sentry-link': 'false',
+  'sentry-app-installation': '',
+  assign: '',
+  'code-links': 'true',
+  'code-repository': '',
+  'mention-owners': 'false',
+  'max-cost-usd': '',
+  'learn-from-corrections': 'true'
 } as const
 
 /** Sentry keeps issues for 90 days; a longer window cannot find anything more. */
@@ -230,6 +204,8 @@ const slugsInput = z
     )
   )
 
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/
+
 const required = (form: string) =>
   z.string({ error: `is required: ${form}` }).min(1, { error: `is required: ${form}` })
 
@@ -276,7 +252,7 @@ const schema = z.object({
   repository: z
     .string()
     .min(1, { error: 'must be owner/repo (GITHUB_REPOSITORY is not set either)', abort: true })
-    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+    .regex(REPOSITORY, {
       error: 'must be owner/repo (or leave it empty to use GITHUB_REPOSITORY)'
     }),
   'create-issues': booleanInput,
@@ -296,7 +272,51 @@ const schema = z.object({
   'critical-assignees': loginsInput,
   prices: pricesInput,
   'request-timeout': durationInput(['ms', 's', 'm'], '30s, 2m'),
-  'time-budget': durationInput(['s', 'm', 'h'], '10m, 1h')
+  'time-budget': durationInput(['s', 'm', 'h'], '10m, 1h'),
+  'on-regression': z
+    .string()
+    .transform(s => s.trim().toLowerCase())
+    .pipe(z.enum(['reopen', 'new', 'ignore'], { error: 'must be reopen, new or ignore' })),
+  'resolve-in-sentry': booleanInput,
+  'sentry-link': booleanInput,
+  'sentry-app-installation': z
+    .string()
+    .transform(s => s.trim().toLowerCase())
+    .refine(
+      s => s === '' || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(s),
+      {
+        error:
+          'must be the uuid of a Sentry integration installation (8-4-4-4-12 hex digits), or empty to discover it'
+      }
+    )
+    .transform(s => s || null),
+  assign: z
+    .string()
+    .transform(value => [...new Set(list(value).map(s => s.toLowerCase()))])
+    .pipe(
+      z.array(
+        z.enum(['codeowners', 'suspect-commit'], {
+          error: 'each entry must be codeowners or suspect-commit'
+        })
+      )
+    ),
+  'code-links': booleanInput,
+  'code-repository': z
+    .string()
+    .transform(s => s.trim())
+    .refine(s => s === '' || REPOSITORY.test(s), {
+      error: 'must be owner/repo (or leave it empty to use repository)'
+    })
+    .transform(s => s || null),
+  'mention-owners': booleanInput,
+  'max-cost-usd': z
+    .string()
+    .transform(s => s.trim())
+    .refine(s => s === '' || (/^\d+(\.\d+)?$/.test(s) && Number(s) > 0), {
+      error: 'must be a positive amount of US dollars, e.g. 0.50, or empty for no cap'
+    })
+    .transform(s => (s === '' ? null : Number(s))),
+  'learn-from-corrections': booleanInput
 })
 
 type InputName = keyof z.input<typeof schema>
@@ -349,48 +369,52 @@ export function readConfig(getInput: InputReader, env: NodeJS.ProcessEnv = proce
     throw new ConfigError(`Invalid inputs:\n- ${problems.join('\n- ')}`)
   }
 
-  const d = parsed.data
+  return buildConfig(parsed.data, githubApiUrl.data, githubServerUrl.data)
+}
+
+/** `dry-run` → `dryRun`, at the type level too, so Config follows the schema without a hand-written twin. */
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S
+type Camelized<T> = { [K in keyof T as CamelCase<K & string>]: T[K] }
+
+function camelize<T extends Record<string, unknown>>(values: T): Camelized<T> {
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [
+      key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
+      value
+    ])
+  ) as Camelized<T>
+}
+
+/** The inputs as camelCase fields, plus what is derived from them and from the environment. */
+function buildConfig(d: z.output<typeof schema>, githubApiUrl: string, githubServerUrl: string) {
   const [owner, repo] = d.repository.split('/') as [string, string]
+  const [codeOwner, codeRepo] = (d['code-repository'] ?? d.repository).split('/') as [
+    string,
+    string
+  ]
+  const models: Models = {
+    routine: d.model.trim(),
+    medium: d['model-medium'].trim(),
+    high: d['model-high'].trim(),
+    critical: d['model-critical'].trim()
+  }
   return {
-    sentryToken: d['sentry-token'],
-    sentryOrg: d['sentry-org'],
-    sentryProjects: d['sentry-projects'],
-    sentryUrl: d['sentry-url'],
-    sentryQuery: d['sentry-query'],
-    since: d.since,
-    environment: d.environment,
-    maxIssues: d['max-issues'],
-    holysheepApiKey: d['holysheep-api-key'],
-    holysheepBaseUrl: d['holysheep-base-url'],
-    classifier: d.classifier,
-    models: {
-      routine: d.model.trim(),
-      medium: d['model-medium'].trim(),
-      high: d['model-high'].trim(),
-      critical: d['model-critical'].trim()
-    },
-    routing: d.routing,
-    maxConcurrency: d['max-concurrency'],
-    redact: d.redact,
-    githubToken: d['github-token'],
+    ...camelize(d),
     owner,
     repo,
-    githubApiUrl: githubApiUrl.data,
-    githubServerUrl: githubServerUrl.data,
-    createIssues: d['create-issues'],
-    labels: d.labels,
-    sentryComment: d['sentry-comment'],
-    dryRun: d['dry-run'],
-    closeResolved: d['close-resolved'],
-    groupSimilar: d['group-similar'],
-    sentryIssue: d['sentry-issue'],
-    sentryWebhookSecret: d['sentry-webhook-secret'],
-    criticalAssignees: d['critical-assignees'],
-    prices: d.prices,
+    code: { owner: codeOwner, repo: codeRepo },
+    githubApiUrl,
+    githubServerUrl,
+    models,
     requestTimeoutMs: d['request-timeout'].ms,
     timeBudgetMs: d['time-budget'].ms
   }
 }
+
+/** Every input of action.yml, parsed and validated once. */
+export type Config = ReturnType<typeof buildConfig>
 
 function shorten(raw: string): string {
   // Never echo credentials written into a URL.
