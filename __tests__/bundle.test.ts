@@ -91,7 +91,7 @@ describe('dist/index.js as the runner runs it', () => {
     })
     expect(JSON.parse(first.outputs.results!)).toHaveLength(12)
     expect(
-      world.github.issues.filter(i => /^<!-- sentry-triage:v1 /.test(i.body ?? ''))
+      world.github.issues.filter(i => /^<!-- sentry-triage:v1 /m.test(i.body ?? ''))
     ).toHaveLength(1)
     expect(world.github.issue(7)!.labels.some(l => l.name.startsWith('severity:'))).toBe(true)
     expect(first.summary).toMatch(/## Sentry triage/)

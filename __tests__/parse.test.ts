@@ -355,10 +355,10 @@ describe('parseAnswer: text hygiene', () => {
     ).toBe(text)
   })
 
-  it('does not take long on a pathological run of braces', () => {
-    const started = Date.now()
-    const reason = failure(`${'{'.repeat(20_000)} nothing here`)
+  // No stopwatch (these machines are shared and noisy): 200,000 braces finish in well under a
+  // second when the scan is linear, and a quadratic scan (4·10¹⁰ steps) cannot beat the timeout.
+  it('reads a pathological run of braces in linear time', () => {
+    const reason = failure(`${'{'.repeat(200_000)} nothing here`)
     expect(reason).toMatch(/no JSON object/)
-    expect(Date.now() - started).toBeLessThan(2000)
-  })
+  }, 20_000)
 })

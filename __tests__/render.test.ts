@@ -1,18 +1,14 @@
 import { describe, it, expect } from '@jest/globals'
 import {
   classifierText,
-  codeBlock,
-  inline,
-  link,
   MAX_PROSE,
-  neutraliseMentions,
-  parseMarker,
   renderIssueBody,
-  renderMarker,
   renderSentryComment,
   renderTitle,
   type IssueBodyInput
 } from '../src/render.js'
+import { codeBlock, inline, link, neutraliseMentions } from '../src/markdown.js'
+import { parseMarker, SECTION_BEGIN, SECTION_END } from '../src/marker.js'
 import { createRedactor } from '../src/redact.js'
 import type { Route } from '../src/classify/routing.js'
 import { classification, eventContext, sentryIssue, stackFrame } from './support/factories.js'
@@ -331,86 +327,6 @@ describe('renderTitle', () => {
   })
 })
 
-describe('renderMarker / parseMarker', () => {
-  it('round-trips ids and signature', () => {
-    const marker = { ids: ['4501', '4502'], sig: 'abcdef0123456789' }
-    const rendered = renderMarker(marker)
-    expect(rendered).toMatch(/^<!-- sentry-triage:v1 .* -->$/)
-    expect(parseMarker(rendered)).toEqual(marker)
-    expect(parseMarker(`${rendered}\n## rest of the body`)).toEqual(marker)
-    expect(parseMarker(`${rendered}\r\n## rest of the body`)).toEqual(marker)
-  })
-
-  it('round-trips a marker without a signature', () => {
-    expect(parseMarker(renderMarker({ ids: ['1'], sig: null }))).toEqual({ ids: ['1'], sig: null })
-  })
-
-  it('drops ids and signatures that are not of the expected shape', () => {
-    expect(parseMarker(renderMarker({ ids: ['12', 'x" --> <b>', '34'], sig: 'NOT HEX!' }))).toEqual(
-      { ids: ['12', '34'], sig: null }
-    )
-  })
-
-  it('is found in the body renderIssueBody writes', () => {
-    const body = renderIssueBody({
-      issue: sentryIssue({ id: '4501' }),
-      others: [sentryIssue({ id: '4502' })],
-      classification: classification(),
-      route: null,
-      event: null,
-      signature: 'abcdef0123456789',
-      redact
-    })
-    expect(parseMarker(body)).toEqual({ ids: ['4501', '4502'], sig: 'abcdef0123456789' })
-  })
-
-  it('ignores a marker that is not on the first line', () => {
-    const marker = renderMarker({ ids: ['666'], sig: null })
-    expect(parseMarker(`Some text\n${marker}`)).toBeNull()
-    expect(parseMarker(`\n${marker}`)).toBeNull()
-    expect(parseMarker(` ${marker}`)).toBeNull()
-  })
-
-  it('ignores a marker an attacker put in an error message (it lands in the code block)', () => {
-    const planted = renderMarker({ ids: ['666'], sig: null })
-    const body = renderIssueBody({
-      issue: sentryIssue({ id: '4501', title: planted, exceptionValue: planted, culprit: planted }),
-      others: [],
-      classification: classification({ rootCause: planted }),
-      route: null,
-      event: eventContext({
-        exceptions: [{ type: 'Error', value: planted }],
-        frames: [stackFrame({ line: planted })]
-      }),
-      signature: null,
-      redact: noRedact
-    })
-    expect(parseMarker(body)).toEqual({ ids: ['4501'], sig: null })
-    expect(body.split('\n').slice(1).join('\n')).toContain(planted)
-    expect(parseMarker(body.split('\n').slice(1).join('\n'))).toBeNull()
-  })
-
-  it('does not let a first line borrow the end of a later line', () => {
-    const body = '<!-- sentry-triage:v1 {"ids":["1"],\n"sig":null} -->'
-    expect(parseMarker(body)).toBeNull()
-  })
-
-  it.each([
-    null,
-    undefined,
-    '',
-    '<!-- sentry-triage:v1 not json -->',
-    '<!-- sentry-triage:v1 {"ids":"1"} -->',
-    '<!-- sentry-triage:v1 {"ids":[1]} -->',
-    '<!-- sentry-triage:v1 {"ids":["1a"]} -->',
-    '<!-- sentry-triage:v1 null -->',
-    '<!-- sentry-triage:v1 {"ids":["1"]}',
-    '<!-- sentry-triage:v2 {"ids":["1"],"sig":null} -->'
-  ])('rejects %p', body => {
-    expect(parseMarker(body)).toBeNull()
-  })
-})
-
 describe('classifierText', () => {
   const route: Route = { tier: 'critical', model: 'gpt-4.1', reason: 'level fatal' }
 
@@ -505,10 +421,17 @@ describe('renderIssueBody: content', () => {
     expect(body).toContain(expected)
   })
 
-  it('starts with the marker and a heading of severity and category', () => {
+  it('is all one section: begin line, marker, a heading of severity and category … end line', () => {
     const lines = body.split('\n')
-    expect(parseMarker(lines[0])).toEqual({ ids: ['4501'], sig: 'abcdef0123456789', tier: 'high' })
-    expect(lines[1]).toBe('## 🟠 High · Database')
+    expect(lines[0]).toBe(SECTION_BEGIN)
+    expect(parseMarker(body)).toEqual({
+      ids: ['4501'],
+      sig: 'abcdef0123456789',
+      tier: 'high',
+      applied: { category: 'Database', severity: 'High', classifier: 'llm' }
+    })
+    expect(lines[2]).toBe('## 🟠 High · Database')
+    expect(lines.at(-1)).toBe(SECTION_END)
   })
 
   it('names the heuristic when it classified', () => {
@@ -597,14 +520,16 @@ describe('renderIssueBody: hostile Sentry issue and LLM answer', () => {
     expect(body).not.toContain(secret)
   })
 
-  it('has no HTML tag or comment outside code blocks except the marker and the footer', () => {
+  it('has no HTML tag or comment outside code blocks except the section lines, the marker and the footer', () => {
     const lines = outside.split('\n')
-    expect(lines[0]).toMatch(
-      /^<!-- sentry-triage:v1 \{"ids":\["4501","4502"\],"sig":"abcdef0123456789","tier":"high"\} -->$/
+    expect(lines[0]).toBe(SECTION_BEGIN)
+    expect(lines[1]).toMatch(
+      /^<!-- sentry-triage:v1 \{"ids":\["4501","4502"\],"sig":"abcdef0123456789","tier":"high","applied":\{[^<>]*\}\} -->$/
     )
+    expect(lines.at(-1)).toBe(SECTION_END)
     const tags =
       lines
-        .slice(1)
+        .slice(2, -1)
         .join('\n')
         .match(/<[!/a-z][^>]*>?/gi) ?? []
     expect(tags.filter(tag => !/^<\/?sub>$/.test(tag))).toEqual([])
@@ -616,8 +541,8 @@ describe('renderIssueBody: hostile Sentry issue and LLM answer', () => {
     for (const row of rows) expect(cellDelimiters(row)).toBe(3)
   })
 
-  it('keeps the marker on the first line and parseable', () => {
-    expect(parseMarker(body)).toEqual({
+  it('keeps the marker in its section and parseable', () => {
+    expect(parseMarker(body)).toMatchObject({
       ids: ['4501', '4502'],
       sig: 'abcdef0123456789',
       tier: 'high'

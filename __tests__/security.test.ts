@@ -168,8 +168,10 @@ function renderedProblems(
 ): Record<string, unknown> {
   const parts = splitMarkdown(markdown)
   let prose = parts.prose.map(withoutCodeSpans).join('\n')
-  // The first line is our own hidden marker.
-  prose = prose.replace(/^<!-- sentry-triage:v1 \{.*?\} -->\n/, '')
+  // The section's begin line, its marker and its end line are our own hidden comments.
+  prose = prose
+    .replace(/^<!-- sentry-triage:begin -->\n<!-- sentry-triage:v1 \{.*?\} -->\n/, '')
+    .replace(/\n<!-- sentry-triage:end -->$/, '')
   // The summary links our own issues as [#12](url).
   if (options.ownLinks) prose = prose.replace(/\[#\d+\]\(/g, '[(')
   return {
@@ -290,7 +292,9 @@ describe('secrets', () => {
 
     expect(run.failed).toBeNull()
     expect(other.requests).toEqual([])
-    const listings = w.sentry.requests.filter(r => /\/organizations\/acme\/issues\/$/.test(r.path))
+    const listings = w.sentry.requests.filter(
+      r => /\/organizations\/acme\/issues\/$/.test(r.path) && r.query.get('sort') === 'new'
+    )
     expect(listings.length).toBeGreaterThanOrEqual(3)
     expect(listings.slice(1).every(r => r.query.get('cursor'))).toBe(true)
     expect(run.report!.results).toHaveLength(12)

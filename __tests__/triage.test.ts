@@ -16,7 +16,7 @@ afterEach(async () => {
 function openIssuesById(w: World): Map<string, number[]> {
   const map = new Map<string, number[]>()
   for (const issue of w.github.issues) {
-    const match = /^<!-- sentry-triage:v1 (\{.*?\}) -->/.exec(issue.body ?? '')
+    const match = /^<!-- sentry-triage:v1 (\{.*?\}) -->$/m.exec(issue.body ?? '')
     if (!match || issue.state !== 'open') continue
     for (const id of (JSON.parse(match[1]!) as { ids: string[] }).ids)
       map.set(id, [...(map.get(id) ?? []), issue.number])
@@ -95,8 +95,9 @@ describe('a scheduled run over a night of new Sentry issues', () => {
   it('follows Sentry Link cursors while results="true", even across short pages', async () => {
     world = await startWorld({ sentry: { shortPages: 2 } })
     const run = await runAction(world, { classifier: 'heuristic' })
-    const listings = world.sentry.requests.filter(r =>
-      /\/organizations\/acme\/issues\/$/.test(r.path)
+    // The intake listing (sorted by first seen); the follow-up's reads are separate requests.
+    const listings = world.sentry.requests.filter(
+      r => /\/organizations\/acme\/issues\/$/.test(r.path) && r.query.get('sort') === 'new'
     )
     expect(listings.length).toBeGreaterThanOrEqual(6)
     expect(listings.slice(1).every(r => r.query.get('cursor'))).toBe(true)
@@ -366,7 +367,8 @@ describe('a linked Sentry issue that escalates', () => {
     const run = await runAction(world, { classifier: 'heuristic', 'critical-assignees': 'alice' })
     expect(run.failed).toBeNull()
     const row = run.report!.results.find(r => r.sentryId === ids.warning)!
-    expect(row).toMatchObject({ action: 'labeled', severity: 'Critical' })
+    expect(row).toMatchObject({ action: 'escalated', severity: 'Critical' })
+    expect(run.outputs.labeled).toBe('1')
     expect(row.reason).toMatch(/escalated from the (medium|routine) to the critical tier/)
     const after = world.github.issue(number)!
     const severities = after.labels.map(l => l.name).filter(n => n.startsWith('severity:'))

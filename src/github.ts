@@ -5,7 +5,7 @@ import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
 import { z } from 'zod'
 import { errorMessage, type Budget } from './http.js'
-import { parseMarker, type Marker } from './render.js'
+import { trustedMarker, type Marker } from './marker.js'
 
 /** GitHub asks for at least one second between writes … */
 export const WRITE_SPACING_MS = 1_000
@@ -18,10 +18,15 @@ const MAX_RATE_LIMIT_RETRIES = 2
 export interface GitHubIssue {
   number: number
   url: string
+  title: string
   state: 'open' | 'closed'
+  /** How it was closed (`completed`, `not_planned`, `duplicate`) or `reopened`; null when never closed. */
+  stateReason: string | null
+  closedAt: string | null
   labels: string[]
   marker: Marker | null
   createdAt: string
+  updatedAt: string
   /** Kept so that extending a shared issue's marker needs no second read. */
   body: string
 }
@@ -30,9 +35,13 @@ const issueSchema = z
   .looseObject({
     number: z.number(),
     html_url: z.string(),
+    title: z.string().nullish(),
     state: z.enum(['open', 'closed']),
+    state_reason: z.string().nullish(),
+    closed_at: z.string().nullish(),
     body: z.string().nullish(),
     created_at: z.string(),
+    updated_at: z.string().nullish(),
     pull_request: z.unknown().optional(),
     user: z.looseObject({ type: z.string().nullish() }).nullish(),
     author_association: z.string().nullish(),
@@ -43,26 +52,22 @@ const issueSchema = z
     issue: {
       number: raw.number,
       url: raw.html_url,
+      title: raw.title ?? '',
       state: raw.state,
+      stateReason: raw.state_reason ?? null,
+      closedAt: raw.closed_at ?? null,
       labels: raw.labels.map(l => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
-      // Anyone may open an issue in a public repository: only a bot's or a maintainer's marker is
-      // believed, or a stranger could claim Sentry issues and stop their triage.
-      marker: isTrustedAuthor(raw) ? parseMarker(raw.body) : null,
+      marker: trustedMarker(raw.body, {
+        userType: raw.user?.type,
+        association: raw.author_association
+      }),
       createdAt: raw.created_at,
+      updatedAt: raw.updated_at ?? raw.created_at,
       body: raw.body ?? ''
     } satisfies GitHubIssue
   }))
 
 const labelSchema = z.looseObject({ name: z.string() })
-
-const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR'])
-
-function isTrustedAuthor(raw: {
-  user?: { type?: string | null } | null
-  author_association?: string | null
-}): boolean {
-  return raw.user?.type === 'Bot' || TRUSTED_ASSOCIATIONS.has(raw.author_association ?? '')
-}
 
 /** Validates a GitHub answer; a wrong shape is a short sentence naming the endpoint, not a dump. */
 function parseAnswer<T>(schema: z.ZodType<T>, data: unknown, endpoint: string): T {
@@ -452,5 +457,108 @@ export class GitHubClient {
       },
       number
     )
+  }
+
+  /**
+   * The issues the follow-up pass looks at, in two listings: every open issue, and the closed ones
+   * updated since `closedSince`. Only those carrying a trusted marker matter to the caller.
+   */
+  async listTracked(closedSince: string): Promise<GitHubIssue[]> {
+    const list = async (state: 'open' | 'closed', since?: string) => {
+      const items = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
+        owner: this.owner,
+        repo: this.repo,
+        state,
+        per_page: 100,
+        sort: 'updated',
+        direction: 'desc',
+        ...(since ? { since } : {})
+      })
+      return parseAnswer(z.array(issueSchema), items, 'GET /repos/{owner}/{repo}/issues')
+        .filter(i => !i.isPull)
+        .map(i => i.issue)
+    }
+    try {
+      const [open, closed] = [await list('open'), await list('closed', closedSince)]
+      return [...open, ...closed]
+    } catch (error) {
+      throw describeGitHubError(error, 'listing issues to find the linked ones', this.repository)
+    }
+  }
+
+  /** Closes an issue with a reason; the body (its marker) is rewritten in the same request. */
+  async closeIssue(
+    number: number,
+    reason: 'completed' | 'not_planned',
+    body?: string
+  ): Promise<void> {
+    await this.onIssue(
+      `closing issue #${number}`,
+      ref =>
+        this.octokit.rest.issues.update({
+          ...ref,
+          state: 'closed',
+          state_reason: reason,
+          ...(body !== undefined ? { body } : {})
+        }),
+      number
+    )
+  }
+
+  /** Reopens an issue; the body (its marker) is rewritten in the same request. */
+  async reopenIssue(number: number, body?: string): Promise<void> {
+    await this.onIssue(
+      `reopening issue #${number}`,
+      ref =>
+        this.octokit.rest.issues.update({
+          ...ref,
+          state: 'open',
+          state_reason: 'reopened',
+          ...(body !== undefined ? { body } : {})
+        }),
+      number
+    )
+  }
+
+  /** Posts one comment on an issue. */
+  async comment(number: number, body: string): Promise<void> {
+    await this.onIssue(
+      `commenting on issue #${number}`,
+      ref => this.octokit.rest.issues.createComment({ ...ref, body }),
+      number
+    )
+  }
+
+  /**
+   * The issue whose marker lists this Sentry id, found by one search (for a regression long after
+   * the close, outside every listing). Search lags by minutes, which does not matter for those.
+   */
+  async findByMarker(sentryId: string): Promise<GitHubIssue | null> {
+    try {
+      const { data } = await this.octokit.rest.search.issuesAndPullRequests({
+        q: `repo:${this.owner}/${this.repo} is:issue in:body "sentry-triage:v1" "${sentryId}"`,
+        per_page: 20
+      })
+      const items = parseAnswer(
+        z.object({ items: z.array(issueSchema) }),
+        data,
+        'GET /search/issues'
+      ).items
+      return (
+        items
+          .filter(i => !i.isPull && i.issue.marker?.ids.includes(sentryId))
+          .map(i => i.issue)
+          .sort(
+            (a, b) =>
+              Number(a.state === 'closed') - Number(b.state === 'closed') || b.number - a.number
+          )[0] ?? null
+      )
+    } catch (error) {
+      throw describeGitHubError(
+        error,
+        `searching for the issue of Sentry issue ${sentryId}`,
+        this.repository
+      )
+    }
   }
 }

@@ -1,5 +1,6 @@
 /** The labels the action writes: which exist in the taxonomy, and how they look when created. */
 import type { GitHubIssue } from './github.js'
+import type { Applied } from './marker.js'
 import {
   CATEGORIES,
   SEVERITIES,
@@ -57,4 +58,20 @@ export function labelSpec(name: string) {
       description: `Sentry triage: ${severity} severity`
     }
   return { name, color: '362d59', description: 'Opened from a Sentry issue by sentry-triage' }
+}
+
+/**
+ * Which triage labels a person changed since the action applied them (set, swapped or removed):
+ * those are never touched again. Without a record (issues opened before it existed), none.
+ */
+export function changedByPerson(
+  labels: string[],
+  applied: Applied | undefined
+): { category: boolean; severity: boolean } {
+  if (!applied) return { category: false, severity: false }
+  const current = labelledTriage(labels)
+  return {
+    category: current.category !== applied.category,
+    severity: current.severity !== applied.severity
+  }
 }

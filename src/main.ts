@@ -75,7 +75,7 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
     for (const [name, value] of Object.entries(outputs(report, ledger))) io.setOutput(name, value)
     io.info(`\n${renderTable(report)}\n`)
     io.info(
-      `triaged ${report.triaged}, created ${report.created}, labelled ${report.labeled}, skipped ${report.skipped}, failed ${report.failed}; ${ledger.tokens} LLM tokens, ~$${ledger.usd.toFixed(6)}`
+      `triaged ${report.triaged}, created ${report.created}, labelled ${report.labeled}, closed ${report.closed}, reopened ${report.reopened}, skipped ${report.skipped}, failed ${report.failed}; ${ledger.tokens} LLM tokens, ~$${ledger.usd.toFixed(6)}`
     )
     await io.writeSummary(renderSummary(report, ledger))
     if (report.failed > 0) {
@@ -155,12 +155,6 @@ export async function createClients(
 }
 
 function warnUnimplemented(config: Config, io: ActionIO): void {
-  if (config.closeResolved) {
-    io.warning(
-      'close-resolved is not implemented yet: resolved Sentry issues leave their GitHub issues open.',
-      'Not implemented'
-    )
-  }
   if (config.sentryWebhookSecret) {
     io.warning(
       'sentry-webhook-secret is not implemented yet: webhook payloads are not read.',

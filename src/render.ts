@@ -1,6 +1,8 @@
 import type { Classification } from './taxonomy.js'
 import type { SentryIssue, EventContext } from './sentry.js'
-import type { Route, Tier } from './classify/routing.js'
+import type { Route } from './classify/routing.js'
+import { ZWJ, INVISIBLE, codeBlock, cut, inline, link, neutraliseMentions } from './markdown.js'
+import { renderSection, type Marker } from './marker.js'
 
 /** GitHub rejects bodies over 65,536 characters; keep a margin for the marker and the footer. */
 const MAX_BODY = 60_000
@@ -8,77 +10,11 @@ const MAX_BODY = 60_000
 const MAX_TITLE = 256
 /** Untrusted prose (root cause, action) is capped: a model or an attacker can write a novel. */
 export const MAX_PROSE = 1_000
-const MAX_CELL = 300
 
-const ZWJ = '\u200D'
-
-/** Control characters and bidirectional overrides and marks: invisible, and used to disguise text. */
-const INVISIBLE =
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
+/** The section's begin and end lines and its marker (ids of up to 300 grouped issues) fit in this. */
+const SECTION_ROOM = 7_000
 /** Same-signature issues listed in a body; the marker still holds every id. */
 const MAX_LISTED = 20
-/** Longer URLs are shown as their label only: a permalink is never this long. */
-const MAX_URL = 800
-
-function cut(text: string, max: number): string {
-  if (text.length <= max) return text
-  if (max <= 0) return ''
-  return `${text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '')}…`
-}
-
-/** `@user` and `@org/team` stay readable but cannot notify anyone. */
-export function neutraliseMentions(text: string): string {
-  return text.replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWJ}`)
-}
-
-/**
- * Text from Sentry or the LLM as one line of Markdown: no HTML, no mentions, no cross-references
- * (`#1234`, `GH-12`), no links or images, no table breaks, no code spans.
- */
-export function inline(text: string | null | undefined, max = MAX_CELL): string {
-  if (text === null || text === undefined || text === '') return '—'
-  let out = cut(text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim(), max)
-  out = out.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-  out = out.replace(/([\\`*_[\]|~!])/g, '\\$1')
-  out = neutraliseMentions(out)
-  // Issue references: `#12`, `GH-12`, `owner/repo#12`.
-  out = out.replace(/#(?=\d)/g, `#${ZWJ}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZWJ}`)
-  // Bare URLs would autolink (and cross-reference issues they point at).
-  out = out
-    .replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, `$1:/${ZWJ}/`)
-    .replace(/\bwww\./gi, `www${ZWJ}.`)
-  return out
-}
-
-/** A fenced code block that untrusted text cannot leave: the fence outgrows any backtick run. */
-export function codeBlock(text: string, language = ''): string {
-  const clean = text.replace(INVISIBLE, '')
-  const longest = Math.max(0, ...Array.from(clean.matchAll(/`+/g), m => m[0].length))
-  const fence = '`'.repeat(Math.max(3, longest + 1))
-  return `${fence}${language}\n${clean}\n${fence}`
-}
-
-/** A link whose target is checked: only http(s) URLs, with the characters Markdown would break on escaped. */
-export function link(label: string, url: string | null | undefined): string {
-  const safe = safeUrl(url)
-  return safe ? `[${label}](${safe})` : label
-}
-
-function safeUrl(url: string | null | undefined): string | null {
-  if (!url || url.length > MAX_URL) return null
-  try {
-    const parsed = new URL(url)
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null
-    // `|` would split a table cell; the others would end the link or open HTML.
-    const safe = parsed
-      .toString()
-      .replace(/[()<> "'`\\|[\]]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    return safe.length <= MAX_URL ? safe : null
-  } catch {
-    return null
-  }
-}
 
 /** A plain-text title: GitHub does not render Markdown there, but mentions are still neutralised. */
 export function renderTitle(issue: SentryIssue, redact: (s: string) => string): string {
@@ -93,51 +29,6 @@ export function renderTitle(issue: SentryIssue, redact: (s: string) => string): 
     .replace(/\b(GH)-(?=\d)/gi, `$1-${ZWJ}`)
     .replace(/<(?=[A-Za-z/!?])/g, `<${ZWJ}`)
   return cut(safe, MAX_TITLE)
-}
-
-/** The hidden marker a re-run finds: the Sentry issue ids an issue covers and their signature. */
-export interface Marker {
-  ids: string[]
-  sig: string | null
-  /** The impact tier when last triaged: a Sentry issue that climbs above it is triaged again. */
-  tier?: Tier | null
-}
-
-const TIERS: readonly Tier[] = ['critical', 'high', 'medium', 'routine']
-
-const MARKER_PREFIX = '<!-- sentry-triage:v1 '
-
-export function renderMarker(marker: Marker): string {
-  const ids = marker.ids.filter(id => /^\d+$/.test(id))
-  const sig = marker.sig && /^[a-f0-9]{6,64}$/.test(marker.sig) ? marker.sig : null
-  const tier = marker.tier && TIERS.includes(marker.tier) ? marker.tier : undefined
-  return `${MARKER_PREFIX}${JSON.stringify({ ids, sig, ...(tier ? { tier } : {}) })} -->`
-}
-
-/**
- * Reads the marker from the first line of a body. Only the first line counts: untrusted text further
- * down (even a copied marker inside a code block) can never claim a Sentry issue.
- */
-export function parseMarker(body: string | null | undefined): Marker | null {
-  if (!body || !body.startsWith(MARKER_PREFIX)) return null
-  const firstLine = body.split(/\r?\n/, 1)[0] ?? ''
-  const end = firstLine.indexOf(' -->')
-  if (end < 0) return null
-  try {
-    const value = JSON.parse(firstLine.slice(MARKER_PREFIX.length, end)) as unknown
-    if (!value || typeof value !== 'object') return null
-    const { ids, sig, tier } = value as { ids?: unknown; sig?: unknown; tier?: unknown }
-    if (!Array.isArray(ids) || !ids.every(id => typeof id === 'string' && /^\d+$/.test(id)))
-      return null
-    const known = TIERS.find(t => t === tier)
-    return {
-      ids: ids as string[],
-      sig: typeof sig === 'string' ? sig : null,
-      ...(known ? { tier: known } : {})
-    }
-  } catch {
-    return null
-  }
 }
 
 const SEVERITY_ICON = { Critical: '🔴', High: '🟠', Medium: '🟡', Low: '🔵' } as const
@@ -162,18 +53,27 @@ export interface IssueBodyInput {
   event: EventContext | null
   signature: string | null
   redact: (s: string) => string
+  /** The closed GitHub issue this one reopens in spirit (`on-regression: new`). */
+  regressionOf?: number
 }
 
-/** The GitHub issue body: the triage first, then the Sentry facts, then the stack, then the marker's twin footer. */
+/** The GitHub issue body, all of it the action's section: the triage first, then the Sentry facts, then the stack. */
 export function renderIssueBody(input: IssueBodyInput): string {
   const { issue, classification: c, route, event, redact } = input
   const r = (s: string | null | undefined) => (s === null || s === undefined ? s : redact(s))
+  const marker: Marker = {
+    ids: [issue.id, ...input.others.map(o => o.id)],
+    sig: input.signature,
+    tier: route?.tier ?? null,
+    applied: { category: c.category, severity: c.severity, classifier: c.classifier }
+  }
   const lines: string[] = [
-    renderMarker({
-      ids: [issue.id, ...input.others.map(o => o.id)],
-      sig: input.signature,
-      tier: route?.tier ?? null
-    }),
+    ...(input.regressionOf
+      ? [
+          `> Regression of #${input.regressionOf}: the Sentry issue came back after that issue was closed.`,
+          ''
+        ]
+      : []),
     `## ${SEVERITY_ICON[c.severity]} ${c.severity} · ${c.category}`,
     '',
     `**Root cause:** ${inline(r(c.rootCause), MAX_PROSE)}`,
@@ -223,12 +123,13 @@ export function renderIssueBody(input: IssueBodyInput): string {
   const footer =
     '<sub>Opened by sentry-triage. Text from Sentry and the LLM is shown as data; labels come only from fixed lists.</sub>'
   // The stack takes what is left, so the body is never cut inside its code fence.
-  const room = MAX_BODY - head.length - footer.length - 4
+  const room = MAX_BODY - head.length - footer.length - SECTION_ROOM
   const stack = fittedCodeBlock(frames ? `${exception}\n${frames}` : exception, room)
-  const body = `${head}\n${stack}\n\n${footer}`
-  if (body.length <= MAX_BODY) return body
+  const content = `${head}\n${stack}\n\n${footer}`
+  if (content.length <= MAX_BODY - SECTION_ROOM) return renderSection(marker, content)
   // Only reachable with a head beyond any real issue; the head holds no code fence to leave open.
-  return `${body.slice(0, body.lastIndexOf('\n', MAX_BODY))}\n\n_(truncated)_`
+  const cutAt = content.lastIndexOf('\n', MAX_BODY - SECTION_ROOM)
+  return renderSection(marker, `${content.slice(0, cutAt)}\n\n_(truncated)_`)
 }
 
 /** A code block of at most `room` characters: the text is cut until the block (fences included) fits. */

@@ -6,6 +6,8 @@ import type { Dispatcher } from 'undici'
 const PAGE_SIZE = 100
 /** A runaway cursor must not page forever: 20 pages of 100 is far beyond any max-issues. */
 const MAX_PAGES = 20
+/** Sentry takes many `group=` ids in one request; 100 keeps the URL short (API-NOTES F1). */
+const GROUP_BATCH = 100
 /** Stack context for the prompt: the crashing frames say most; more only costs tokens. */
 const MAX_FRAMES = 8
 
@@ -139,6 +141,13 @@ function toCount(value: string | number | null | undefined): number {
   const n = Number(value ?? 0)
   return Number.isFinite(n) && n >= 0 ? n : 0
 }
+
+const installationSchema = z
+  .looseObject({
+    uuid: z.string(),
+    app: z.looseObject({ slug: z.string().nullish() }).nullish()
+  })
+  .transform(i => ({ uuid: i.uuid, app: i.app?.slug ?? 'unknown' }))
 
 const projectSchema = z.looseObject({
   id: z.union([z.string(), z.number()]).transform(String),
@@ -446,5 +455,72 @@ export class SentryClient {
       )
     }
     return 'posted'
+  }
+
+  /**
+   * The current state of these issues, 100 ids a request (`group=`; Sentry then ignores `query`).
+   * Ids the token cannot see, or deleted issues, are simply absent from the answer.
+   */
+  async getIssuesByIds(ids: string[]): Promise<SentryIssue[]> {
+    const issues: SentryIssue[] = []
+    const unique = [...new Set(ids)]
+    for (let i = 0; i < unique.length; i += GROUP_BATCH) {
+      const params = new URLSearchParams({ collapse: 'stats', limit: String(GROUP_BATCH) })
+      for (const id of unique.slice(i, i + GROUP_BATCH)) params.append('group', id)
+      const response = await this.http.request({
+        method: 'GET',
+        url: this.orgPath(`issues/?${params}`),
+        schema: z.array(issueSchema)
+      })
+      issues.push(...response.data)
+    }
+    return issues
+  }
+
+  /** Unresolved issues that regressed and were seen within `since`: the follow-up's regressions. */
+  async listRegressed(options: Omit<ListOptions, 'query'>): Promise<SentryIssue[]> {
+    const params = new URLSearchParams({
+      query: `is:unresolved is:regressed lastSeen:-${options.since}`,
+      sort: 'date',
+      limit: String(PAGE_SIZE),
+      statsPeriod: options.since,
+      collapse: 'stats'
+    })
+    for (const id of options.projectIds) params.append('project', id)
+    if (options.environment) params.set('environment', options.environment)
+    return (await this.allPages('issues/', params, z.array(issueSchema))).items
+  }
+
+  /** Resolves an issue (`resolve-in-sentry`; needs event:write). */
+  async resolveIssue(issueId: string): Promise<void> {
+    await this.http.request({
+      method: 'PUT',
+      url: this.orgPath(`issues/${encodeURIComponent(issueId)}/`),
+      body: { status: 'resolved' },
+      schema: z.unknown()
+    })
+  }
+
+  /** The uuids of the integration installations this token sees (for `sentry-link`). */
+  async listInstallations(): Promise<Array<{ uuid: string; app: string }>> {
+    const response = await this.http.request({
+      method: 'GET',
+      url: this.orgPath('sentry-app-installations/'),
+      schema: z.array(installationSchema)
+    })
+    return response.data
+  }
+
+  /** Registers a GitHub issue on a Sentry issue as an external issue (create or update). */
+  async linkExternalIssue(
+    installation: string,
+    link: { issueId: string; webUrl: string; project: string; identifier: string }
+  ): Promise<void> {
+    await this.http.request({
+      method: 'POST',
+      url: `/sentry-app-installations/${encodeURIComponent(installation)}/external-issues/`,
+      body: { ...link, issueId: Number(link.issueId) },
+      schema: z.unknown()
+    })
   }
 }

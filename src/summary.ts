@@ -1,6 +1,6 @@
 import type { TriageReport, IssueResult } from './triage.js'
 import type { CostLedger } from './cost.js'
-import { inline, link } from './render.js'
+import { inline, link } from './markdown.js'
 import { CATEGORIES, SEVERITIES } from './taxonomy.js'
 
 /** The step summary is capped at 1 MiB by GitHub; past this many rows the table is cut. */
@@ -19,6 +19,9 @@ export function resultsJson(report: TriageReport): string {
       model: r.model,
       action: r.action,
       githubIssue: r.githubIssue,
+      ...(r.owners ? { owners: r.owners } : {}),
+      ...(r.suspectCommit !== undefined ? { suspectCommit: r.suspectCommit } : {}),
+      ...(r.sentry ? { sentry: r.sentry } : {}),
       ...(r.reason ? { reason: r.reason } : {})
     }))
   )
@@ -31,6 +34,9 @@ export function outputs(report: TriageReport, ledger: CostLedger): Record<string
     labeled: String(report.labeled),
     skipped: String(report.skipped),
     failed: String(report.failed),
+    closed: String(report.closed),
+    reopened: String(report.reopened),
+    corrections: String(report.corrections?.seen ?? 0),
     tokens: String(ledger.tokens),
     'cost-usd': ledger.usd.toFixed(6),
     results: resultsJson(report)
@@ -76,6 +82,7 @@ export function renderSummary(report: TriageReport, ledger: CostLedger): string 
   if (report.listingTruncated)
     lines.push('', 'The Sentry listing hit the page cap; the rest come next run.')
 
+  lines.push(...followUpTable(report))
   if (classified.length > 0) {
     lines.push('', '| Category | Issues |', '|---|---|')
     for (const c of CATEGORIES) {
@@ -122,6 +129,34 @@ export function renderSummary(report: TriageReport, ledger: CostLedger): string 
       lines.push('', `…and ${report.results.length - MAX_ROWS} more (see the results output).`)
   }
   return `${lines.join('\n')}\n`
+}
+
+/** The follow-up pass in one table: what changed on tracked issues, and what people kept. */
+function followUpTable(report: TriageReport): string[] {
+  const would = (action: string) => count(report.results, r => r.action, `would-${action}`)
+  const rows: Array<[string, number]> = report.dryRun
+    ? [
+        ['Would close', would('close')],
+        ['Would reopen', would('reopen')],
+        ['Would escalate', would('escalate')],
+        ['Would upgrade to the LLM', would('upgrade')]
+      ]
+    : [
+        ['Closed', report.closed],
+        ['Reopened (or regression issue opened)', report.reopened],
+        ['Escalated', report.escalated],
+        ['Upgraded to the LLM', report.upgraded],
+        ['Resolved in Sentry', report.sentryResolved],
+        ['Linked in Sentry', report.sentryLinked]
+      ]
+  rows.push(['Left alone: a person changed it', report.kept])
+  if (rows.every(([, n]) => n === 0)) return []
+  return [
+    '',
+    '| Follow-up | Issues |',
+    '|---|---|',
+    ...rows.filter(([, n]) => n > 0).map(([k, n]) => `| ${k} | ${n} |`)
+  ]
 }
 
 /** A plain-text table for the log and the demo. */

@@ -8,12 +8,11 @@ import type { GitHubIssue as FakeIssue } from '../fakes/github.js'
 import type { RecordedRequest } from '../fakes/server.js'
 import type { ScenarioName, ScenarioSeed } from '../fakes/seed.js'
 
-const MARKER = /^<!-- sentry-triage:v1 (\{.*?\}) -->/
+const SECTION = /^<!-- sentry-triage:begin -->\r?\n<!-- sentry-triage:v1 (\{.*?\}) -->\r?$/m
 
-/** The Sentry ids in the hidden marker on the FIRST line of a body (the only place that counts). */
+/** The Sentry ids in the hidden marker that opens the action's section (the only place that counts). */
 export function markerIds(body: string | null | undefined): string[] {
-  const first = (body ?? '').split('\n')[0] ?? ''
-  const match = MARKER.exec(first)
+  const match = SECTION.exec(body ?? '')
   if (!match) return []
   try {
     const value = JSON.parse(match[1] as string) as { ids?: unknown }
@@ -108,8 +107,11 @@ export function actionOf(record: RunRecord, sentryId: string): string | undefine
 export const isWrite = (r: RecordedRequest): boolean => r.method !== 'GET' && r.method !== 'HEAD'
 export const isIssueCreate = (r: RecordedRequest): boolean =>
   r.method === 'POST' && /\/repos\/[^/]+\/[^/]+\/issues$/.test(r.path)
+/** The intake's listing of new issues (sorted by first seen); the follow-up's reads are other requests. */
 export const isSentryListing = (r: RecordedRequest): boolean =>
-  r.method === 'GET' && /\/organizations\/[^/]+\/issues\/$/.test(r.path)
+  r.method === 'GET' &&
+  /\/organizations\/[^/]+\/issues\/$/.test(r.path) &&
+  r.query.get('sort') === 'new'
 export const isChat = (r: RecordedRequest): boolean =>
   r.method === 'POST' && r.path.endsWith('/chat/completions')
 

@@ -53,30 +53,35 @@ const answerSchema = z.record(z.string(), z.unknown()).transform(record => {
   }
 })
 
-/** The first balanced `{…}` in prose, minding strings, or null. */
+/** An answer is at most a few thousand characters (max_tokens); more is not read. */
+const MAX_SCAN = 32_768
+
+/**
+ * The first balanced `{…}` in prose that parses as JSON, minding strings, or null. One pass with a
+ * stack of open braces: every balanced pair is found once, so a run of unclosed braces costs linear
+ * time instead of a rescan from each brace.
+ */
 function firstJsonObject(input: string): string | null {
-  for (let start = input.indexOf('{'); start >= 0; start = input.indexOf('{', start + 1)) {
-    let depth = 0
-    let inString = false
-    for (let i = start; i < input.length; i++) {
-      const ch = input[i]
-      if (inString) {
-        if (ch === '\\') i++
-        else if (ch === '"') inString = false
-      } else if (ch === '"') inString = true
-      else if (ch === '{') depth++
-      else if (ch === '}' && --depth === 0) {
-        const candidate = input.slice(start, i + 1)
-        try {
-          JSON.parse(candidate)
-          return candidate
-        } catch {
-          break
-        }
-      }
+  const text = input.slice(0, MAX_SCAN)
+  const open: number[] = []
+  let best: { start: number; text: string } | null = null
+  let inString = false
+  for (let i = text.indexOf('{'); i >= 0 && i < text.length; i++) {
+    const ch = text[i]
+    if (inString) {
+      if (ch === '\\') i++
+      else if (ch === '"') inString = false
+    } else if (ch === '"') inString = open.length > 0
+    else if (ch === '{') open.push(i)
+    else if (ch === '}' && open.length > 0) {
+      const start = open.pop() as number
+      // Only an object that starts before the best so far can replace it (the first one wins).
+      if (best && start > best.start) continue
+      const candidate = text.slice(start, i + 1)
+      if (tryJson(candidate) !== undefined) best = { start, text: candidate }
     }
   }
-  return null
+  return best?.text ?? null
 }
 
 function tryJson(input: string): unknown {

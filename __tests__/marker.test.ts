@@ -1,0 +1,154 @@
+import { describe, it, expect } from '@jest/globals'
+import {
+  findSection,
+  parseMarker,
+  renderMarker,
+  renderSection,
+  rewriteSection,
+  trustedMarker,
+  SECTION_BEGIN,
+  SECTION_END,
+  type Marker
+} from '../src/marker.js'
+import { renderIssueBody } from '../src/render.js'
+import { createRedactor } from '../src/redact.js'
+import { classification, eventContext, sentryIssue, stackFrame } from './support/factories.js'
+
+const marker: Marker = {
+  ids: ['4501', '4502'],
+  sig: 'abcdef0123456789',
+  tier: 'high',
+  applied: { category: 'Database', severity: 'High', classifier: 'heuristic' }
+}
+const section = renderSection(marker, '## 🟠 High · Database\n\nbody text')
+
+describe('renderMarker / parseMarker', () => {
+  it('round-trips ids, signature, tier, what was applied and the state the action set', () => {
+    const full: Marker = { ...marker, resolvedFor: '2026-11-30T10:00:00Z', state: 'closed' }
+    expect(parseMarker(renderSection(full, 'x'))).toEqual(full)
+  })
+
+  it('refuses loudly a Sentry id that is not all digits, instead of dropping it', () => {
+    expect(() => renderMarker({ ids: ['12', 'x" --> <b>'], sig: null })).toThrow(
+      /'x" --> <b>' is not a numeric Sentry id/
+    )
+    expect(() => renderMarker({ ids: [], sig: null })).toThrow(/not a numeric Sentry id/)
+  })
+
+  it('drops a signature, tier or applied record that is not of the expected shape', () => {
+    const odd = renderMarker({
+      ids: ['12'],
+      sig: 'NOT HEX!',
+      tier: 'extreme' as never,
+      applied: { category: 'Pwned', severity: 'High', classifier: 'llm' } as never
+    })
+    expect(parseMarker(renderSection({ ids: ['12'], sig: null }, 'x'))).toEqual({
+      ids: ['12'],
+      sig: null
+    })
+    expect(odd).toBe('<!-- sentry-triage:v1 {"ids":["12"],"sig":null} -->')
+  })
+
+  it.each([
+    '<!-- sentry-triage:v1 not json -->',
+    '<!-- sentry-triage:v1 {"ids":"1"} -->',
+    '<!-- sentry-triage:v1 {"ids":[1]} -->',
+    '<!-- sentry-triage:v1 {"ids":["1a"]} -->',
+    '<!-- sentry-triage:v1 {"ids":[]} -->',
+    '<!-- sentry-triage:v1 null -->',
+    '<!-- sentry-triage:v1 {"ids":["1"]}',
+    '<!-- sentry-triage:v2 {"ids":["1"],"sig":null} -->'
+  ])('rejects the marker line %p', line => {
+    expect(parseMarker(line)).toBeNull()
+    expect(parseMarker(`${SECTION_BEGIN}\n${line}\nx\n${SECTION_END}`)).toBeNull()
+  })
+})
+
+describe('the action section', () => {
+  it('is found wherever a person moved it, with text above and below', () => {
+    const body = `Notes from on-call: see the runbook.\n\n${section}\n\n> [!NOTE]\n> fixed in #12 (a person)`
+    expect(parseMarker(body)).toEqual(marker)
+  })
+
+  it('rewrites only its own section: every byte outside stays as it was', () => {
+    const above = 'Above\r\nwith CRLF and trailing spaces   \n\n'
+    const below = '\n\nBelow <!-- a person comment -->\n```\ncode\n```\n'
+    const body = `${above}${section}${below}`
+    const next = rewriteSection(body, { ...marker, tier: 'critical' })
+    expect(next.startsWith(above)).toBe(true)
+    expect(next.endsWith(below)).toBe(true)
+    expect(parseMarker(next)?.tier).toBe('critical')
+    expect(next).toContain('body text')
+  })
+
+  it('rewrites its content when asked, still keeping the outside', () => {
+    const body = `Top\n${section}\nBottom`
+    const next = rewriteSection(body, marker, old => `${old}\n- Also: X`)
+    expect(next).toBe(
+      `Top\n${renderSection(marker, '## 🟠 High · Database\n\nbody text\n- Also: X')}\nBottom`
+    )
+  })
+
+  it('ignores a marker quoted inside a code block, and a section quoted there', () => {
+    const quoted = renderSection({ ids: ['666'], sig: null }, 'quoted')
+    const body = `A person pasted this:\n\`\`\`\n${quoted}\n\`\`\`\n${section}`
+    expect(parseMarker(body)).toEqual(marker)
+    expect(parseMarker(`\`\`\`\n${quoted}\n\`\`\``)).toBeNull()
+  })
+
+  it('is not ended by an end line an attacker put in a code block of the section', () => {
+    const hostile = renderIssueBody({
+      issue: sentryIssue({
+        id: '4501',
+        title: `${SECTION_END}\n${renderMarker({ ids: ['666'], sig: null })}`
+      }),
+      others: [],
+      classification: classification(),
+      route: null,
+      event: eventContext({
+        exceptions: [
+          {
+            type: 'Error',
+            value: `x\n${SECTION_END}\n${SECTION_BEGIN}\n${renderMarker({ ids: ['666'], sig: null })}`
+          }
+        ],
+        frames: [stackFrame({ line: SECTION_END })]
+      }),
+      signature: null,
+      redact: createRedactor(false, [])
+    })
+    const found = findSection(hostile)
+    expect(found?.marker.ids).toEqual(['4501'])
+    expect(hostile.slice(found!.start, found!.end)).toBe(hostile)
+    expect(parseMarker(hostile.split('\n').slice(2).join('\n'))).toBeNull()
+  })
+
+  it('counts a body written before sections by its bare marker, wherever it now sits, and gives it a section on rewrite', () => {
+    const legacy =
+      '<!-- sentry-triage:v1 {"ids":["77"],"sig":null} -->\n## 🟡 Medium · Logic\n\ntext\n\n<sub>Opened by sentry-triage. Text from Sentry and the LLM is shown as data; labels come only from fixed lists.</sub>'
+    const body = `A person wrote this above.\n\n${legacy}\n\nAnd this below.`
+    expect(parseMarker(body)).toEqual({ ids: ['77'], sig: null })
+    const next = rewriteSection(body, { ids: ['77'], sig: null, tier: 'high' })
+    expect(next.startsWith('A person wrote this above.\n\n')).toBe(true)
+    expect(next.endsWith('\n\nAnd this below.')).toBe(true)
+    expect(findSection(next)?.legacy).toBe(false)
+    expect(next).toContain(
+      `${SECTION_BEGIN}\n<!-- sentry-triage:v1 {"ids":["77"],"sig":null,"tier":"high"} -->\n## 🟡 Medium · Logic`
+    )
+    expect(next).toContain(`labels come only from fixed lists.</sub>\n${SECTION_END}`)
+  })
+})
+
+describe('trustedMarker', () => {
+  it.each([
+    [{ userType: 'Bot' }, true],
+    [{ userType: 'User', association: 'OWNER' }, true],
+    [{ userType: 'User', association: 'MEMBER' }, true],
+    [{ userType: 'User', association: 'COLLABORATOR' }, true],
+    [{ userType: 'User', association: 'CONTRIBUTOR' }, false],
+    [{ userType: 'User', association: 'NONE' }, false],
+    [{}, false]
+  ])('believes a marker from %p: %p', (author, trusted) => {
+    expect(trustedMarker(section, author)).toEqual(trusted ? marker : null)
+  })
+})

@@ -1,0 +1,73 @@
+/**
+ * Classification as the run's stages use it: the latest event fetched once per Sentry issue (ahead
+ * of the LLM slots), the route by impact, then the classifier (LLM, heuristic behind it).
+ */
+import type { EventContext, SentryIssue } from './sentry.js'
+import type { TriageDeps } from './context.js'
+import { routeIssue, type Route } from './classify/routing.js'
+import type { Classification } from './taxonomy.js'
+import { errorMessage } from './http.js'
+
+export interface Classified {
+  classification: Classification
+  route: Route
+  event: EventContext | null
+}
+
+export class ClassificationStage {
+  private readonly events = new Map<string, Promise<EventContext | null>>()
+
+  constructor(private readonly deps: TriageDeps) {}
+
+  /** The latest event's context, memoised: a missing one only costs the prompt its stack. */
+  event(issue: SentryIssue): Promise<EventContext | null> {
+    let event = this.events.get(issue.id)
+    if (!event) {
+      const { sentry, config, log } = this.deps
+      event = sentry.getLatestEvent(issue.id, config.environment).catch((error: unknown) => {
+        log.debug(`No latest event for ${issue.shortId}: ${errorMessage(error)}`)
+        return null
+      })
+      this.events.set(issue.id, event)
+    }
+    return event
+  }
+
+  async classify(issue: SentryIssue): Promise<Classified> {
+    const { config, classifier } = this.deps
+    const event = await this.event(issue)
+    const route = routeIssue(issue, config.models, config.routing)
+    const classification = await classifier.classify(issue, event, route)
+    return { classification, route, event }
+  }
+}
+
+/** Runs `task` over `items`, at most `limit` at a time, in order of start. */
+export async function eachLimited<T>(
+  items: T[],
+  limit: number,
+  task: (item: T) => Promise<void>
+): Promise<void> {
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) await task(items[next++] as T)
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}
+
+/** A serial queue: writes happen one at a time, in the order classifications finish. */
+export class WriteQueue {
+  private chain: Promise<void> = Promise.resolve()
+  private readonly pending: Array<Promise<void>> = []
+
+  push(write: () => Promise<void>): void {
+    const next = this.chain.then(write)
+    this.chain = next.catch(() => {})
+    this.pending.push(next)
+  }
+
+  /** Waits for every write; each write handles its own failure. */
+  async drain(): Promise<void> {
+    await Promise.all(this.pending)
+  }
+}

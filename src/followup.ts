@@ -1,0 +1,158 @@
+/**
+ * Follow-up, the second pass: the GitHub issues the action tracks (open, and closed ones updated
+ * within `since`, plus those whose Sentry issue regressed) matched to their Sentry issues' current
+ * state, read 100 a request. Each gets at most one step (close, reopen, escalate, upgrade,
+ * resolve in Sentry); unchanged state writes nothing.
+ */
+import type { SentryIssue } from './sentry.js'
+import type { GitHubIssue } from './github.js'
+import type { WriteContext } from './context.js'
+import { decideFollowUp, type FollowUpStep } from './followup-plan.js'
+import { ClassificationStage, WriteQueue, eachLimited } from './classification.js'
+import { row, type IssueResult } from './results.js'
+import { closeIssue, pointToRegression, reopenIssue, resolveAfterClose } from './writes/state.js'
+import { escalate, upgrade } from './writes/relabel.js'
+import { createIssue } from './writes/create.js'
+import { failAll } from './intake.js'
+import { errorMessage } from './http.js'
+
+/** Regressions whose GitHub issue is outside every listing are searched for, this many a run. */
+const MAX_SEARCHES = 20
+
+export interface FollowUpOptions {
+  /** Only the GitHub issue of this Sentry id (`sentry-issue`, or a webhook for one issue). */
+  only?: string
+  projectIds: string[]
+}
+
+/** Each tracked issue with the Sentry ids it is the linked issue of (the open, newest one wins). */
+async function trackedWork(
+  ctx: WriteContext,
+  options: FollowUpOptions
+): Promise<Map<GitHubIssue, SentryIssue[]>> {
+  const { sentry, config, tracked, log } = ctx
+  const known = new Map<string, SentryIssue>()
+  if (!options.only) {
+    // Regressions come weeks after the close, long outside the listing: found from Sentry's side.
+    const regressed = await sentry.listRegressed({
+      since: config.since.text,
+      projectIds: options.projectIds,
+      environment: config.environment
+    })
+    let searches = 0
+    for (const issue of regressed) {
+      known.set(issue.id, issue)
+      if (tracked.byMarker(issue.id) || (await tracked.linkOf(issue))?.marker) continue
+      if (searches++ >= MAX_SEARCHES) {
+        log.debug(`More than ${MAX_SEARCHES} regressions to search for; the rest next run`)
+        break
+      }
+      const found = await ctx.github.findByMarker(issue.id)
+      if (found) tracked.remember(found)
+    }
+  }
+  const ids = new Map<GitHubIssue, string[]>()
+  for (const gh of tracked.marked()) {
+    const own = gh.marker!.ids.filter(id => tracked.byMarker(id) === gh)
+    const wanted = options.only ? own.filter(id => id === options.only) : own
+    if (wanted.length > 0) ids.set(gh, wanted)
+  }
+  const missing = [...new Set([...ids.values()].flat())].filter(id => !known.has(id))
+  for (const issue of await sentry.getIssuesByIds(missing)) known.set(issue.id, issue)
+  const work = new Map<GitHubIssue, SentryIssue[]>()
+  for (const [gh, list] of ids) {
+    const issues = list.map(id => known.get(id)).filter((s): s is SentryIssue => s !== undefined)
+    if (issues.length > 0) work.set(gh, issues)
+  }
+  return work
+}
+
+export async function runFollowUp(
+  ctx: WriteContext,
+  stage: ClassificationStage,
+  options: FollowUpOptions
+): Promise<IssueResult[]> {
+  const { config, classifier } = ctx
+  const work = await trackedWork(ctx, options)
+  const steps: Array<{ gh: GitHubIssue; step: FollowUpStep }> = []
+  for (const [gh, issues] of work) {
+    const step = decideFollowUp(gh, issues, {
+      closeResolved: config.closeResolved,
+      onRegression: config.onRegression,
+      resolveInSentry: config.resolveInSentry,
+      llmAvailable: config.classifier === 'llm' && classifier.breakerReason === null
+    })
+    if (step) steps.push({ gh, step })
+  }
+  const rows: IssueResult[] = []
+  const queue = new WriteQueue()
+  const classifies = (s: FollowUpStep) =>
+    s.kind === 'escalate' || s.kind === 'upgrade' || s.kind === 'regression-issue'
+  // Re-classification shares max-issues with nothing else this pass; the rest wait a run.
+  let budget = config.maxIssues
+  await eachLimited(steps, config.maxConcurrency, async ({ gh, step }) => {
+    try {
+      if (!classifies(step)) {
+        queue.push(async () => void rows.push(...(await writeStep(ctx, gh, step, null))))
+        return
+      }
+      if (budget-- <= 0 || ctx.budget?.exhausted) return
+      const classified = await stage.classify((step as { issue: SentryIssue }).issue)
+      // An upgrade is only worth a write when the LLM itself answered.
+      if (step.kind === 'upgrade' && classified.classification.classifier !== 'llm') return
+      queue.push(async () => void rows.push(...(await writeStep(ctx, gh, step, classified))))
+    } catch (error) {
+      rows.push(...failAll(ctx, issuesOf(step), `follow-up failed: ${errorMessage(error)}`))
+    }
+  })
+  await queue.drain()
+  return rows
+}
+
+function issuesOf(step: FollowUpStep): SentryIssue[] {
+  return 'issues' in step ? step.issues : [step.issue]
+}
+
+async function writeStep(
+  ctx: WriteContext,
+  gh: GitHubIssue,
+  step: FollowUpStep,
+  classified: Awaited<ReturnType<ClassificationStage['classify']>> | null
+): Promise<IssueResult[]> {
+  try {
+    switch (step.kind) {
+      case 'close':
+        return await closeIssue(ctx, gh, step.issues, step.reason)
+      case 'reopen':
+        return [await reopenIssue(ctx, gh, step.issue)]
+      case 'resolve':
+        return await resolveAfterClose(ctx, gh, step.issues)
+      case 'kept':
+        return step.issues.map(issue =>
+          row(issue, ctx.redact, {
+            action: 'skipped',
+            githubIssue: gh.url,
+            reason: step.reason,
+            kept: true
+          })
+        )
+      case 'escalate':
+        return [await escalate(ctx, step.issue, gh, classified!.classification, step)]
+      case 'upgrade':
+        return [await upgrade(ctx, step.issue, gh, classified!.classification)]
+      case 'regression-issue': {
+        const rows = await createIssue(ctx, {
+          issues: [step.issue],
+          ...classified!,
+          signature: gh.marker?.sig ?? null,
+          regressionOf: gh.number
+        })
+        const url = rows[0]?.githubIssue
+        if (url) await pointToRegression(ctx, gh, url)
+        return rows
+      }
+    }
+  } catch (error) {
+    return failAll(ctx, issuesOf(step), `follow-up of ${gh.url} failed: ${errorMessage(error)}`)
+  }
+}

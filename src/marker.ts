@@ -1,0 +1,229 @@
+/**
+ * The action's own part of an issue body: one delimited section that starts with a hidden marker.
+ * The marker links the GitHub issue to its Sentry issues and records what the action applied, so
+ * that a later run can tell its own labels from a person's. This module owns the format, the parse,
+ * the rewrite that keeps every byte outside the section, and the rule of whose markers are believed.
+ */
+import type { Tier } from './classify/routing.js'
+import { CATEGORIES, SEVERITIES, type Category, type Severity } from './taxonomy.js'
+
+/** What the action itself applied, as opposed to what a person set since. */
+export interface Applied {
+  category: Category
+  severity: Severity
+  classifier: 'llm' | 'heuristic'
+}
+
+/** The hidden marker a re-run finds. */
+export interface Marker {
+  /** Sentry issue ids (digits) this GitHub issue covers. */
+  ids: string[]
+  /** Their shared signature, when grouped. */
+  sig: string | null
+  /** The impact tier when last triaged: a Sentry issue that climbs above it is triaged again. */
+  tier?: Tier | null
+  /** The triage labels the action applied last; absent on issues opened before it was recorded. */
+  applied?: Applied
+  /** The GitHub `closed_at` after which the action resolved the Sentry issue: resolved once per close. */
+  resolvedFor?: string
+  /** The state the action itself last set: a person's reopen after the action's close is left alone. */
+  state?: 'open' | 'closed'
+}
+
+/** Where the action's section sits in a body, and what its marker says. */
+export interface Section {
+  marker: Marker
+  /** Offsets of the section in the body: `body.slice(start, end)` is the action's own text. */
+  start: number
+  end: number
+  /** Opened before the section existed: a bare marker line, the section then ends at the footer. */
+  legacy: boolean
+}
+
+const TIERS: readonly Tier[] = ['critical', 'high', 'medium', 'routine']
+const MARKER_PREFIX = '<!-- sentry-triage:v1 '
+export const SECTION_BEGIN = '<!-- sentry-triage:begin -->'
+export const SECTION_END = '<!-- sentry-triage:end -->'
+/** The last line of a body the action wrote before the section existed. */
+const LEGACY_FOOTER = '<sub>Opened by sentry-triage.'
+const SENTRY_ID = /^\d{1,20}$/
+
+/** The marker line. A Sentry id that is not all digits is refused loudly: dropping it would let the next run open a duplicate. */
+export function renderMarker(marker: Marker): string {
+  const bad = marker.ids.filter(id => !SENTRY_ID.test(id))
+  if (bad.length > 0 || marker.ids.length === 0) {
+    throw new Error(
+      `Sentry issue id ${bad.map(id => `'${id.slice(0, 40)}'`).join(', ') || '(none)'} is not a numeric Sentry id: refusing to write a marker a later run could not match`
+    )
+  }
+  const sig = marker.sig && /^[a-f0-9]{6,64}$/.test(marker.sig) ? marker.sig : null
+  const tier = marker.tier && TIERS.includes(marker.tier) ? marker.tier : undefined
+  const applied = marker.applied && isApplied(marker.applied) ? marker.applied : undefined
+  const resolvedFor =
+    marker.resolvedFor && /^[\dT:.Z-]{10,30}$/.test(marker.resolvedFor)
+      ? marker.resolvedFor
+      : undefined
+  const value = {
+    ids: [...new Set(marker.ids)],
+    sig,
+    ...(tier ? { tier } : {}),
+    ...(applied
+      ? {
+          applied: {
+            category: applied.category,
+            severity: applied.severity,
+            classifier: applied.classifier
+          }
+        }
+      : {}),
+    ...(resolvedFor ? { resolvedFor } : {}),
+    ...(marker.state === 'open' || marker.state === 'closed' ? { state: marker.state } : {})
+  }
+  return `${MARKER_PREFIX}${JSON.stringify(value)} -->`
+}
+
+function isApplied(value: unknown): value is Applied {
+  if (!value || typeof value !== 'object') return false
+  const v = value as Record<string, unknown>
+  return (
+    CATEGORIES.includes(v.category as Category) &&
+    SEVERITIES.includes(v.severity as Severity) &&
+    (v.classifier === 'llm' || v.classifier === 'heuristic')
+  )
+}
+
+/** Reads one marker line; anything not of the exact shape is no marker. */
+export function parseMarkerLine(line: string): Marker | null {
+  if (!line.startsWith(MARKER_PREFIX) || !line.endsWith(' -->')) return null
+  try {
+    const value = JSON.parse(line.slice(MARKER_PREFIX.length, -' -->'.length)) as unknown
+    if (!value || typeof value !== 'object') return null
+    const { ids, sig, tier, applied, resolvedFor, state } = value as Record<string, unknown>
+    if (!Array.isArray(ids) || ids.length === 0) return null
+    if (!ids.every(id => typeof id === 'string' && SENTRY_ID.test(id))) return null
+    const known = TIERS.find(t => t === tier)
+    return {
+      ids: ids as string[],
+      sig: typeof sig === 'string' && /^[a-f0-9]{6,64}$/.test(sig) ? sig : null,
+      ...(known ? { tier: known } : {}),
+      ...(isApplied(applied)
+        ? {
+            applied: {
+              category: applied.category,
+              severity: applied.severity,
+              classifier: applied.classifier
+            }
+          }
+        : {}),
+      ...(typeof resolvedFor === 'string' ? { resolvedFor } : {}),
+      ...(state === 'open' || state === 'closed' ? { state } : {})
+    }
+  } catch {
+    return null
+  }
+}
+
+interface Line {
+  text: string
+  start: number
+  /** Offset just past the line's end, its line break included. */
+  next: number
+  fenced: boolean
+}
+
+/** The body's lines with their offsets, and whether each sits inside a fenced code block. */
+function linesOf(body: string): Line[] {
+  const lines: Line[] = []
+  let fence: string | null = null
+  let start = 0
+  while (start < body.length) {
+    const newline = body.indexOf('\n', start)
+    const next = newline < 0 ? body.length : newline + 1
+    const text = body.slice(start, newline < 0 ? body.length : newline).replace(/\r$/, '')
+    const opener = /^ {0,3}(`{3,}|~{3,})/.exec(text)?.[1]
+    const inside = fence !== null
+    if (fence && opener && opener[0] === fence[0] && opener.length >= fence.length) fence = null
+    else if (!fence && opener) fence = opener
+    lines.push({ text, start, next, fenced: inside || fence !== null })
+    start = next
+  }
+  return lines
+}
+
+/**
+ * Finds the action's section: the first begin line outside a code block, with the marker on the
+ * next line, up to its end line. A body without one (opened before sections existed) counts by
+ * its first marker line outside a code block, wherever a person has since moved it.
+ */
+export function findSection(body: string | null | undefined): Section | null {
+  if (!body) return null
+  const lines = linesOf(body)
+  const begin = lines.findIndex(l => !l.fenced && l.text === SECTION_BEGIN)
+  if (begin >= 0) {
+    const marker = parseMarkerLine(lines[begin + 1]?.text ?? '')
+    const end = lines.findIndex((l, i) => i > begin + 1 && !l.fenced && l.text === SECTION_END)
+    if (!marker || end < 0) return null
+    const last = lines[end] as Line
+    return { marker, start: lines[begin]!.start, end: last.start + last.text.length, legacy: false }
+  }
+  const at = lines.findIndex(l => !l.fenced && parseMarkerLine(l.text) !== null)
+  if (at < 0) return null
+  const footer = lines.findIndex((l, i) => i > at && l.text.startsWith(LEGACY_FOOTER))
+  const last = lines[footer >= 0 ? footer : lines.length - 1] as Line
+  return {
+    marker: parseMarkerLine(lines[at]!.text) as Marker,
+    start: lines[at]!.start,
+    end: last.start + last.text.length,
+    legacy: true
+  }
+}
+
+export function parseMarker(body: string | null | undefined): Marker | null {
+  return findSection(body)?.marker ?? null
+}
+
+/** A whole section: begin line, marker, the action's text, end line. */
+export function renderSection(marker: Marker, content: string): string {
+  return `${SECTION_BEGIN}\n${renderMarker(marker)}\n${content}\n${SECTION_END}`
+}
+
+/** The action's text inside a section (what follows the marker line), for a rewrite that keeps it. */
+function sectionContent(body: string, section: Section): string {
+  const own = body.slice(section.start, section.end)
+  const lines = own.split('\n')
+  if (section.legacy) return lines.slice(1).join('\n')
+  return lines.slice(2, -1).join('\n')
+}
+
+/**
+ * Rewrites only the action's section: a new marker and, when given, new content (else the old
+ * content kept). Every byte outside the section stays as it was. A legacy body gets its section.
+ */
+export function rewriteSection(
+  body: string,
+  marker: Marker,
+  content?: (old: string) => string
+): string {
+  const section = findSection(body)
+  if (!section) throw new Error('the issue body has no sentry-triage marker to rewrite')
+  const old = sectionContent(body, section).replace(/\r$/, '')
+  const next = renderSection(marker, content ? content(old) : old)
+  return `${body.slice(0, section.start)}${next}${body.slice(section.end)}`
+}
+
+/** Who opened the issue, as GitHub reports it. */
+export interface Author {
+  userType?: string | null
+  association?: string | null
+}
+
+const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR'])
+
+/**
+ * Anyone may open an issue in a public repository: only a bot's or a maintainer's marker is
+ * believed, or a stranger could claim Sentry issues and stop their triage.
+ */
+export function trustedMarker(body: string | null | undefined, author: Author): Marker | null {
+  const trusted = author.userType === 'Bot' || TRUSTED_ASSOCIATIONS.has(author.association ?? '')
+  return trusted ? parseMarker(body) : null
+}

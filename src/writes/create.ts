@@ -1,0 +1,82 @@
+/** Opens the GitHub issue for a group of unlinked Sentry issues. */
+import type { SentryIssue, EventContext } from '../sentry.js'
+import type { WriteContext } from '../context.js'
+import type { Route } from '../classify/routing.js'
+import type { Classification } from '../taxonomy.js'
+import { categoryLabel, severityLabel } from '../taxonomy.js'
+import { labelSpec } from '../labels.js'
+import { renderIssueBody, renderTitle } from '../render.js'
+import { classifiedRow, type IssueResult } from '../results.js'
+import { linkInSentry, noteClassification } from './sentry-side.js'
+
+export interface NewIssuePlan {
+  /** The lead Sentry issue first; the others share its signature. */
+  issues: SentryIssue[]
+  classification: Classification
+  route: Route
+  event: EventContext | null
+  signature: string | null
+  /** `on-regression: new`: the closed issue this one follows. */
+  regressionOf?: number
+}
+
+/**
+ * One create request with title, body, labels and assignees together; the new issue is remembered
+ * so that later Sentry issues of its signature join it, then linked and noted in Sentry.
+ */
+export async function createIssue(ctx: WriteContext, plan: NewIssuePlan): Promise<IssueResult[]> {
+  const { config, github, redact, log } = ctx
+  const c = plan.classification
+  const [lead, ...others] = plan.issues as [SentryIssue, ...SentryIssue[]]
+  const labels = [categoryLabel(c.category), severityLabel(c.severity), ...config.labels]
+  const title = renderTitle(lead, redact)
+  const reason = plan.regressionOf ? { reason: `regression of #${plan.regressionOf}` } : {}
+  if (ctx.dry) {
+    log.info(`[dry-run] Would create "${title}" with labels ${labels.join(', ')}`)
+    return plan.issues.map(issue =>
+      classifiedRow(issue, redact, c, {
+        action: plan.regressionOf ? 'would-reopen' : 'would-create',
+        tier: plan.route.tier,
+        plannedIssue: lead.id,
+        ...reason
+      })
+    )
+  }
+  await github.ensureLabels(labels.map(labelSpec))
+  const body = renderIssueBody({
+    issue: lead,
+    others,
+    classification: c,
+    route: plan.route,
+    event: plan.event,
+    signature: plan.signature,
+    redact,
+    ...(plan.regressionOf ? { regressionOf: plan.regressionOf } : {})
+  })
+  const created = await github.createIssue(
+    {
+      title,
+      body,
+      labels,
+      assignees: c.severity === 'Critical' ? config.criticalAssignees : [],
+      sentryId: lead.id
+    },
+    ctx.createdAfter
+  )
+  ctx.createdNumbers.add(created.number)
+  ctx.tracked.remember({ ...created, labels })
+  log.info(
+    `Created ${created.url} for ${plan.issues.map(u => u.shortId).join(', ')}: ${c.severity} ${c.category}`
+  )
+  const linked = await linkInSentry(ctx, plan.issues, created)
+  for (const issue of plan.issues) await noteClassification(ctx, issue, c, created.url)
+  return plan.issues.map(issue =>
+    classifiedRow(issue, redact, c, {
+      action: plan.regressionOf ? 'reopened' : 'created',
+      githubIssue: created.url,
+      tier: plan.route.tier,
+      ...reason,
+      ...(linked.has(issue.id) ? { sentry: 'linked' as const } : {})
+    })
+  )
+}
