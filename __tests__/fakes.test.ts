@@ -497,6 +497,10 @@ describe('fake Sentry: follow-up (status, group= batches, PUT, external issues)'
     }
     expect(ev.release.version).toBe('shop@2.0')
     expect(ev.tags).toContainEqual({ key: 'release', value: 'shop@2.0' })
+    const detail = (await (await get('/issues/103/')).json()) as {
+      lastRelease: { version: string }
+    }
+    expect(detail.lastRelease.version).toBe('shop@2.0')
   })
 
   it('answers 403 for a group in an inaccessible project, 400 above 100 ids or for a non-number', async () => {
@@ -510,7 +514,9 @@ describe('fake Sentry: follow-up (status, group= batches, PUT, external issues)'
     const ok = await get(`/issues/?${hundred}&group=104`)
     expect(ok.status).toBe(200)
     expect(((await ok.json()) as Array<{ id: string }>).map(i => i.id)).toEqual(['104'])
-    expect((await get('/issues/?group=SHOP-1')).status).toBe(400)
+    const notInt = await get('/issues/?group=SHOP-1')
+    expect(notInt.status).toBe(400)
+    expect(await notInt.json()).toEqual({ detail: 'Group ids must be integers' })
   })
 
   it('filters on is:resolved, is:archived, is:regressed, lastSeen and is:linked/unlinked', async () => {
@@ -635,6 +641,11 @@ describe('fake Sentry: follow-up (status, group= batches, PUT, external issues)'
     }
     expect((await post(full, '00000000-0000-4000-a000-000000000000')).status).toBe(404)
     expect((await post({ ...full, issueId: 99999 })).status).toBe(404)
+    const noId = await post({ ...full, issueId: undefined })
+    expect(noId.status).toBe(400)
+    expect(await noId.json()).toEqual({ detail: 'issueId is required, and must be an integer' })
+    const badUrl = await post({ ...full, webUrl: 'not a url' })
+    expect(await badUrl.json()).toEqual({ webUrl: ['Enter a valid URL.'] })
     const created = await post(full)
     expect(created.status).toBe(200)
     const link = (await created.json()) as Record<string, string>
@@ -645,6 +656,10 @@ describe('fake Sentry: follow-up (status, group= batches, PUT, external issues)'
       displayName: 'acme/shop#5',
       webUrl: 'https://github.com/acme/shop/issues/5'
     })
+    const escaped = (await (
+      await post({ ...full, issueId: 104, project: 'a<b>', identifier: '"1"' })
+    ).json()) as Record<string, string>
+    expect(escaped.displayName).toBe('a&lt;b&gt;#&quot;1&quot;')
     const again = (await (
       await post({ ...full, webUrl: 'https://github.com/acme/shop/issues/6', identifier: '6' })
     ).json()) as Record<string, string>
@@ -700,7 +715,12 @@ describe('fake Sentry: follow-up (status, group= batches, PUT, external issues)'
         {
           method: 'POST',
           headers: auth,
-          body: JSON.stringify({ issueId: 401, webUrl: 'u', project: 'p', identifier: '1' })
+          body: JSON.stringify({
+            issueId: 401,
+            webUrl: 'https://github.com/acme/shop/issues/1',
+            project: 'p',
+            identifier: '1'
+          })
         }
       )
       expect(post.status).toBe(403)

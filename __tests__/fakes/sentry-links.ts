@@ -8,9 +8,11 @@
  *   identifier}`, all required → 200 `{id, issueId, serviceType, displayName, webUrl}`;
  *   `displayName` = `"<project>#<identifier>"`, `serviceType` = the app's slug. Create or update: one
  *   link per (Sentry issue, app), a second POST updates it and keeps its id. Scope event:write.
- *   A missing field → 400 DRF-style `{"<field>": ["This field is required."]}`; unknown uuid → 404;
- *   an issue outside the installation's organization → 404 with an empty body (GUESS, like the
- *   endpoint's bare `Response(status=404)`).
+ *   Validation in Sentry's order: the serializer's fields first, a 400 DRF-style
+ *   `{"webUrl": ["Enter a valid URL."], "project": ["This field is required."], …}`; then `issueId`,
+ *   400 `{"detail": "issueId is required, and must be an integer"}`. Unknown uuid → 404; an issue
+ *   outside the installation's organization → 404 `{"detail": …}` (GUESS on the text).
+ *   `displayName` is HTML-escaped like Sentry's (`html.escape` of project and identifier).
  * - `DELETE /sentry-app-installations/{uuid}/external-issues/{id}/` → 204 (scope event:admin).
  * - `GET /organizations/{org}/issues/{id}/external-issues/` → the issue's links, same shape.
  * `is:linked` / `is:unlinked` count these links and the issue's `annotations` (Sentry's own
@@ -109,7 +111,15 @@ export interface SentryLinkKit {
 
 const DETAIL_403 = { detail: 'You do not have permission to perform this action.' }
 const DETAIL_404 = { detail: 'The requested resource does not exist' }
-const REQUIRED = ['issueId', 'webUrl', 'project', 'identifier'] as const
+const REQUIRED = ['webUrl', 'project', 'identifier'] as const
+
+const escapeHtml = (s: string): string =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#x27;')
 
 /** create or update the link of (issue, installation's app); returns the stored link */
 export function upsertExternalIssue(
@@ -118,7 +128,7 @@ export function upsertExternalIssue(
   issue: SentryIssue,
   input: LinkInput
 ): SentryExternalIssue {
-  const displayName = `${input.project}#${input.identifier}`
+  const displayName = `${escapeHtml(input.project)}#${escapeHtml(input.identifier)}`
   const found = kit.externalIssues.find(
     e => e.issueId === issue.id && e.serviceType === inst.app.slug
   )
@@ -183,15 +193,18 @@ export function linkHandlers(kit: SentryLinkKit): {
       for (const f of REQUIRED) {
         const v = b[f]
         if (v === undefined || v === null) errors[f] = ['This field is required.']
-        else if (f === 'issueId') {
-          if (!(Number.isInteger(v) || (typeof v === 'string' && /^\d+$/.test(v))))
-            errors[f] = ['A valid integer is required.']
-        } else if (typeof v !== 'string') errors[f] = ['Not a valid string.']
+        else if (typeof v !== 'string') errors[f] = ['Not a valid string.']
         else if (v.trim() === '') errors[f] = ['This field may not be blank.']
+        else if (f === 'webUrl' && !/^https?:\/\/[^\s/]+\.[^\s/]+/i.test(v))
+          errors[f] = ['Enter a valid URL.']
       }
       if (Object.keys(errors).length > 0) return json(400, errors)
-      const issue = kit.findIssue(String(b.issueId))
-      if (!issue) return { status: 404 }
+      const id = b.issueId
+      if (!(Number.isInteger(id) || (typeof id === 'string' && /^\s*\d+\s*$/.test(id))))
+        return json(400, { detail: 'issueId is required, and must be an integer' })
+      const issue = kit.findIssue(String(id).trim())
+      if (!issue)
+        return json(404, { detail: 'Could not find the corresponding issue for the given issueId' })
       const link = upsertExternalIssue(kit, inst, issue, {
         webUrl: String(b.webUrl),
         project: String(b.project),

@@ -34,7 +34,7 @@ export interface ResolveOptions {
 export interface RegressOptions {
   /** new events since the resolve (default 1) */
   events?: number | undefined
-  /** release the regression was seen in: becomes the latest event's release and the issue's `lastRelease` */
+  /** release the regression was seen in: the latest event's release (and the detail's `lastRelease`) */
   release?: string | null | undefined
   /** when it regressed (default the fake's now) */
   at?: Date | undefined
@@ -114,8 +114,6 @@ export function regressIssue(
   const buckets = issue.stats['24h']
   const last = buckets?.[buckets.length - 1]
   if (last) last[1] += n
-  if (o.release !== undefined)
-    issue.lastRelease = o.release === null ? null : { version: o.release }
   if (event) {
     event.dateCreated = when
     event.dateReceived = when

@@ -1093,8 +1093,7 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     // specified, just ignore any query components"); no Link, no X-Hits
     const groupIds = q.getAll('group')
     if (groupIds.length > 0) {
-      if (groupIds.some(g => !/^\d+$/.test(g)))
-        throw new BadRequest('Invalid group parameter. Values must be numbers.')
+      if (groupIds.some(g => !/^\d+$/.test(g))) throw new BadRequest('Group ids must be integers')
       // GUESS: Sentry documents no cap; the fake refuses more than 100 (URL length keeps clients there)
       if (new Set(groupIds).size > 100)
         throw new BadRequest('Too many group ids: at most 100 group parameters are accepted.')
@@ -1154,7 +1153,7 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
       participants: [],
       userReportCount: 0,
       firstRelease: null,
-      lastRelease: null,
+      lastRelease: events[issue.id]?.release ?? null,
       tags: [
         { key: 'environment', name: 'Environment', totalValues: Number(issue.count) },
         { key: 'level', name: 'Level', totalValues: Number(issue.count) }
