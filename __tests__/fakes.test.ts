@@ -667,6 +667,16 @@ describe('fake Sentry: follow-up (status, group= batches, PUT, external issues)'
     expect(again.displayName).toBe('acme/shop#6')
     const onIssue = (await (await get('/issues/105/external-issues/')).json()) as unknown[]
     expect(onIssue).toEqual([again])
+    const batch = (await (await get('/issues/?group=105&expand=sentryAppIssues')).json()) as Array<{
+      annotations: unknown[]
+      sentryAppIssues: unknown[]
+    }>
+    expect(batch[0]?.annotations).toEqual([
+      { displayName: 'acme/shop#6', url: 'https://github.com/acme/shop/issues/6' }
+    ])
+    expect(batch[0]?.sentryAppIssues).toEqual([again])
+    const plain = (await (await get('/issues/?group=105')).json()) as Array<Record<string, unknown>>
+    expect(plain[0]).not.toHaveProperty('sentryAppIssues')
 
     const del = await fetch(
       `${sentry.url}/api/0/sentry-app-installations/${uuid}/external-issues/${link.id}/`,
@@ -693,7 +703,8 @@ describe('fake Sentry: follow-up (status, group= batches, PUT, external issues)'
       issues: [make('401')],
       installations: 3,
       scopes: ['org:read', 'event:read', 'event:write', 'event:admin'],
-      externalIssueForbidden: true
+      externalIssueForbidden: true,
+      legacyAnnotations: true
     })
     try {
       const r0 = await fetch(`${none.url}/api/0/organizations/acme/sentry-app-installations/`, {
@@ -731,6 +742,12 @@ describe('fake Sentry: follow-up (status, group= batches, PUT, external issues)'
         installationUuid: list[1]?.uuid
       })
       expect(link.serviceType).toBe('sentry-triage-2')
+      const listed = (await (
+        await fetch(`${several.url}/api/0/organizations/acme/issues/?group=401`, { headers: auth })
+      ).json()) as Array<{ annotations: unknown[] }>
+      expect(listed[0]?.annotations).toEqual([
+        '<a href="https://github.com/acme/shop/issues/1">acme/shop#1</a>'
+      ])
       const del = await fetch(
         `${several.url}/api/0/sentry-app-installations/${list[1]?.uuid}/external-issues/${link.id}/`,
         { method: 'DELETE', headers: auth }

@@ -14,6 +14,10 @@
  * - Query tokens: `is:unresolved|resolved|ignored|archived`, substatus tokens (`is:regressed`,
  *   `is:escalating`, `is:new`, `is:ongoing`), `is:linked|unlinked` (an annotation or an external issue
  *   from sentry-links.ts), `firstSeen:`/`age:`/`lastSeen:` with `-24h`, `+24h` or `>ISO`.
+ * - A registered external issue also shows in the issue's `annotations` (Sentry's group serializer adds
+ *   PlatformExternalIssues there), as `{displayName, url}` per SENTRY-OAS, or as the older
+ *   `<a href="url">displayName</a>` string with `legacyAnnotations`; `expand=sentryAppIssues` adds
+ *   `sentryAppIssues: [{id, issueId, serviceType, displayName, webUrl}]`.
  * - State changes (`resolve`, `archive`, `regress`, `setStatus`) and `PUT /issues/{id}/`: see
  *   sentry-status.ts. Installations and external issues: see sentry-links.ts.
  */
@@ -42,6 +46,7 @@ import {
 import {
   buildInstallations,
   linkHandlers,
+  publicExternalIssue,
   upsertExternalIssue,
   type LinkInput,
   type SentryAppInstallation,
@@ -206,6 +211,11 @@ export interface FakeSentryOptions {
    * listings, and a `group=` batch naming one of them answers 403 (like Sentry's PermissionDenied)
    */
   noAccessProjectIds?: string[] | undefined
+  /**
+   * external issues join `annotations` as `<a href="url">displayName</a>` strings (older Sentry's
+   * PlatformExternalIssue.get_annotations_for_group_list) instead of `{displayName, url}` (SENTRY-OAS)
+   */
+  legacyAnnotations?: boolean | undefined
 }
 
 export interface SentryIssueUpdate {
@@ -879,7 +889,7 @@ function compileQuery(
 const DETAIL_404 = { detail: 'The requested resource does not exist' }
 const DETAIL_403 = { detail: 'You do not have permission to perform this action.' }
 
-function publicIssue(i: SentryIssue, collapse: string[] = []): Record<string, unknown> {
+function basePublicIssue(i: SentryIssue, collapse: string[] = []): Record<string, unknown> {
   const { environments: _env, ...rest } = i
   void _env
   const out: Record<string, unknown> = {
@@ -910,6 +920,26 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
   const noAccess = new Set(opts.noAccessProjectIds ?? [])
   const isLinked = (i: SentryIssue): boolean =>
     i.annotations.length > 0 || externalIssues.some(e => e.issueId === i.id)
+  /** the issue as the API shows it: external issues join `annotations`; `expand=sentryAppIssues` */
+  const publicIssue = (
+    i: SentryIssue,
+    collapse: string[] = [],
+    expand: string[] = []
+  ): Record<string, unknown> => {
+    const out = basePublicIssue(i, collapse)
+    const mine = externalIssues.filter(e => e.issueId === i.id)
+    out.annotations = [
+      ...i.annotations,
+      ...mine.map(e =>
+        opts.legacyAnnotations
+          ? `<a href="${e.webUrl}">${e.displayName}</a>`
+          : { displayName: e.displayName, url: e.webUrl }
+      )
+    ]
+    if (expand.includes('sentryAppIssues')) out.sentryAppIssues = mine.map(publicExternalIssue)
+    if (expand.includes('integrationIssues')) out.integrationIssues = []
+    return out
+  }
 
   // fixed 1-second window like Sentry's rate limiter
   const window = { sec: 0, used: 0 }
@@ -1076,17 +1106,20 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
 
     const query = q.has('query') ? (q.get('query') ?? '') : 'is:unresolved'
     const collapse = q.getAll('collapse')
+    const expand = q.getAll('expand')
 
     // direct hits (shortIdLookup / event id)
     const trimmed = query.trim()
     if (/^[0-9a-f]{32}$/i.test(trimmed)) {
       const hit = Object.values(events).find(e => e.eventID.toLowerCase() === trimmed.toLowerCase())
       const issue = hit ? issues.find(i => i.id === hit.groupID) : undefined
-      if (issue) return json(200, [publicIssue(issue, collapse)], { 'X-Sentry-Direct-Hit': '1' })
+      if (issue)
+        return json(200, [publicIssue(issue, collapse, expand)], { 'X-Sentry-Direct-Hit': '1' })
     }
     if (q.get('shortIdLookup') === '1' && trimmed) {
       const issue = issues.find(i => i.shortId.toUpperCase() === trimmed.toUpperCase())
-      if (issue) return json(200, [publicIssue(issue, collapse)], { 'X-Sentry-Direct-Hit': '1' })
+      if (issue)
+        return json(200, [publicIssue(issue, collapse, expand)], { 'X-Sentry-Direct-Hit': '1' })
     }
 
     // group=<id>&group=<id>…: exactly those issues, query/window/sort ignored (Sentry: "If group ids
@@ -1106,7 +1139,7 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
         .sort((a, b) => Number(a.id) - Number(b.id))
       return json(
         200,
-        visible.map(i => publicIssue(i, collapse))
+        visible.map(i => publicIssue(i, collapse, expand))
       )
     }
 
@@ -1134,7 +1167,7 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     const { page, headers } = paginate(ctx, matching, size, opts.shortPages)
     return json(
       200,
-      page.map(i => publicIssue(i, collapse)),
+      page.map(i => publicIssue(i, collapse, expand)),
       { ...headers, 'X-Hits': String(matching.length), 'X-Max-Hits': '1000' }
     )
   })
