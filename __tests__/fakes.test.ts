@@ -501,6 +501,16 @@ describe('fake Sentry: follow-up (status, group= batches, PUT, external issues)'
       lastRelease: { version: string }
     }
     expect(detail.lastRelease.version).toBe('shop@2.0')
+
+    sentry.addEvents('104', { events: 90, users: 7 })
+    const grown = (await (await get('/issues/?group=104')).json()) as Array<Record<string, unknown>>
+    expect(grown[0]).toMatchObject({
+      count: '100',
+      userCount: 7,
+      status: 'unresolved',
+      substatus: 'new',
+      lastSeen: '2025-11-29T12:00:00Z'
+    })
   })
 
   it('answers 403 for a group in an inaccessible project, 400 above 100 ids or for a non-number', async () => {
@@ -530,7 +540,7 @@ describe('fake Sentry: follow-up (status, group= batches, PUT, external issues)'
     expect(await ids('is:archived')).toEqual(['102'])
     expect(await ids('is:ignored')).toEqual(['102'])
     expect(await ids('is:unresolved is:regressed lastSeen:-1h')).toEqual(['103'])
-    expect(await ids('is:unresolved lastSeen:-1h')).toEqual(['103'])
+    expect(await ids('is:unresolved lastSeen:-1h')).toEqual(['103', '104'])
     expect(await ids('is:unresolved is:unlinked')).toEqual(['103', '104', '105'])
     sentry.link('104', {
       webUrl: 'https://github.com/acme/shop/issues/4',

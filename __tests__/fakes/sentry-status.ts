@@ -31,15 +31,6 @@ export interface ResolveOptions {
   auto?: boolean | undefined
 }
 
-export interface RegressOptions {
-  /** new events since the resolve (default 1) */
-  events?: number | undefined
-  /** release the regression was seen in: the latest event's release (and the detail's `lastRelease`) */
-  release?: string | null | undefined
-  /** when it regressed (default the fake's now) */
-  at?: Date | undefined
-}
-
 /** What a Sentry user looks like in `statusDetails.actor` */
 export const SENTRY_ACTOR = {
   id: '2',
@@ -97,35 +88,60 @@ export function archiveIssue(
   setIssueStatus(issue, 'ignored', substatus, d)
 }
 
-/** Unresolved again with new events: what Sentry does when a resolved issue gets an event. */
-export function regressIssue(
+export interface EventsOptions {
+  /** new events (default 1) */
+  events?: number | undefined
+  /** new affected users (default 0) */
+  users?: number | undefined
+  /** release of the new events: the latest event's release (and the detail's `lastRelease`) */
+  release?: string | null | undefined
+  /** when they came (default the fake's now) */
+  at?: Date | undefined
+}
+
+/** the options of `regress` (same as `addEvents`) */
+export type RegressOptions = EventsOptions
+
+/** New events on an issue, status unchanged: count, userCount, lastSeen, stats, latest event. */
+export function addIssueEvents(
   issue: SentryIssue,
   event: SentryEvent | undefined,
   at: Date,
-  o: RegressOptions = {}
+  o: EventsOptions = {}
 ): void {
   const n = Math.max(1, Math.floor(o.events ?? 1))
-  setIssueStatus(issue, 'unresolved', 'regressed', {})
+  const users = Math.max(0, Math.floor(o.users ?? 0))
   const when = iso(o.at ?? at)
   issue.lastSeen = when
   issue.lifetime.lastSeen = when
   issue.count = String(Number(issue.count) + n)
   issue.lifetime.count = String(Number(issue.lifetime.count) + n)
+  issue.userCount += users
+  issue.lifetime.userCount += users
   const buckets = issue.stats['24h']
   const last = buckets?.[buckets.length - 1]
   if (last) last[1] += n
-  if (event) {
-    event.dateCreated = when
-    event.dateReceived = when
-    if (o.release !== undefined) {
-      event.release =
-        o.release === null
-          ? null
-          : { ...(event.release ?? {}), version: o.release, shortVersion: o.release }
-      event.tags = event.tags.filter(t => t.key !== 'release')
-      if (o.release !== null) event.tags.push({ key: 'release', value: o.release })
-    }
-  }
+  if (!event) return
+  event.dateCreated = when
+  event.dateReceived = when
+  if (o.release === undefined) return
+  event.release =
+    o.release === null
+      ? null
+      : { ...(event.release ?? {}), version: o.release, shortVersion: o.release }
+  event.tags = event.tags.filter(t => t.key !== 'release')
+  if (o.release !== null) event.tags.push({ key: 'release', value: o.release })
+}
+
+/** Unresolved again with new events: what Sentry does when a resolved issue gets an event. */
+export function regressIssue(
+  issue: SentryIssue,
+  event: SentryEvent | undefined,
+  at: Date,
+  o: EventsOptions = {}
+): void {
+  setIssueStatus(issue, 'unresolved', 'regressed', {})
+  addIssueEvents(issue, event, at, o)
 }
 
 const PUT_STATUSES = ['resolved', 'unresolved', 'ignored', 'resolvedInNextRelease', 'muted']

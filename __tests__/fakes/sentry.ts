@@ -34,12 +34,14 @@ import {
   type RouteResult
 } from './server.js'
 import {
+  addIssueEvents,
   archiveIssue,
   applyIssuePut,
   regressIssue,
   resolveIssue,
   setIssueStatus,
   type ArchiveSubstatus,
+  type EventsOptions,
   type RegressOptions,
   type ResolveOptions
 } from './sentry-status.js'
@@ -55,7 +57,12 @@ import {
   type SentryLinkKit
 } from './sentry-links.js'
 
-export type { ArchiveSubstatus, RegressOptions, ResolveOptions } from './sentry-status.js'
+export type {
+  ArchiveSubstatus,
+  EventsOptions,
+  RegressOptions,
+  ResolveOptions
+} from './sentry-status.js'
 export type {
   LinkInput,
   SentryAppInstallation,
@@ -244,6 +251,8 @@ export interface FakeSentry {
   archive(id: string, substatus?: ArchiveSubstatus, details?: Record<string, unknown>): SentryIssue
   /** test control: unresolved + `regressed`, lastSeen = now (or `at`), count grows by `events` (default 1) */
   regress(id: string, o?: RegressOptions): SentryIssue
+  /** test control: new events (and users), status unchanged — e.g. an impact tier climbing */
+  addEvents(id: string, o?: EventsOptions): SentryIssue
   /** test control: any status/substatus/statusDetails as given */
   setStatus(
     id: string,
@@ -1412,6 +1421,11 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     regress(id, o) {
       const i = mustFind(id)
       regressIssue(i, events[i.id], now(), o)
+      return i
+    },
+    addEvents(id, o) {
+      const i = mustFind(id)
+      addIssueEvents(i, events[i.id], now(), o)
       return i
     },
     setStatus(id, status, substatus, details) {
