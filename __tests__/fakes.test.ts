@@ -976,6 +976,11 @@ describe('fake GitHub: follow-up (close/reopen, events, person edits, search)', 
     expect(await count('repo:acme/shop "sentry-issue-id: 102"')).toBe(0)
     expect(await count('repo:acme/shop is:closed "sentry-issue-id: 101"')).toBe(0)
     expect(await count('repo:acme/shop is:open "sentry-issue-id: 101"')).toBe(1)
+    gh.editAsPerson(2, {
+      body: '<!-- sentry-triage:v1 {"ids":["77","4242"],"sig":null} -->\nbody'
+    })
+    expect(await count('repo:acme/shop is:issue in:body "sentry-triage:v1" 4242')).toBe(1)
+    expect(await count('repo:acme/shop is:issue in:body "sentry-triage:v1" "ids 4242"')).toBe(0)
     expect((await search('repo:other/repo is:issue x')).status).toBe(422)
     expect((await fetch(`${gh.url}/search/issues`, { headers: auth })).status).toBe(422)
 
