@@ -3,6 +3,12 @@
  * response shapes, validation errors (422 with `errors[]`), pagination `Link` headers
  * (`/repositories/{id}/...` URLs, like api.github.com), `x-ratelimit-*` headers on every
  * response, and helpers for primary and secondary rate limits.
+ *
+ * Part 2 additions: close/reopen with `state_reason` (`closed_at`, `closed_by` — the latter only on
+ * the single-issue GET and writes, not in listings, API-NOTES F5), issue events for every change
+ * (github-events.ts), edits by a person (`editAsPerson`), and `GET /search/issues`
+ * (github-search.ts). `updated_at` moves only when a write changes something. Logins ending in
+ * `[bot]` are `Bot` users; any other login is a `User` (seeds: `user`, `author_association`).
  */
 import {
   bearer,
@@ -16,6 +22,16 @@ import {
   type RouteContext,
   type RouteResult
 } from './server.js'
+import {
+  makeHistory,
+  publicEvent,
+  type GitHubIssueEvent,
+  type PersonEdit,
+  type StateReason
+} from './github-events.js'
+import { searchHandler } from './github-search.js'
+
+export type { GitHubIssueEvent, PersonEdit, StateReason } from './github-events.js'
 
 // ---------------------------------------------------------------------------------------------
 // types
@@ -121,6 +137,8 @@ export interface GitHubIssueSeed {
   created_at?: string | undefined
   updated_at?: string | undefined
   closed_at?: string | null | undefined
+  /** login that closed a closed seed (default the bot); recorded as a `closed` event */
+  closed_by?: string | undefined
   comments?: number | undefined
 }
 
@@ -154,6 +172,10 @@ export interface FakeGitHubOptions {
   latencyMs?: number | undefined
   /** x-ratelimit-limit (default 1000, the GITHUB_TOKEN limit) */
   rateLimit?: number | undefined
+  /** search index lag: issues created less than this many ms ago are not found (default 0) */
+  searchLagMs?: number | undefined
+  /** search rate limit per minute (GitHub: 30 authenticated); unset = unlimited */
+  searchPerMinute?: number | undefined
 }
 
 export interface FakeGitHub {
@@ -165,6 +187,15 @@ export interface FakeGitHub {
   pulls: GitHubIssue[]
   labels: GitHubLabel[]
   comments: GitHubComment[]
+  /** every issue event recorded (API writes, person edits, seeds), oldest first */
+  events: GitHubIssueEvent[]
+  /** the events of one issue, oldest first */
+  eventsFor(n: number): GitHubIssueEvent[]
+  /**
+   * Test control: change an issue as a person (a `User`, default `octocat`) does in GitHub's UI, or as
+   * a commit/merged PR does (`closedByCommit`): records events, bumps updated_at when something changed.
+   */
+  editAsPerson(n: number, edit: PersonEdit): GitHubIssue
   requests: RecordedRequest[]
   fault(match: FaultMatch, f: FaultSpec): void
   setLatency(ms: number): void
@@ -260,7 +291,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
           1000 + [...login].reduce((a, c) => a + c.charCodeAt(0), 0),
           api,
           serverUrl,
-          'User'
+          login.endsWith('[bot]') ? 'Bot' : 'User'
         )
   const actionsApp = (): Record<string, unknown> => ({
     id: 15368,
@@ -275,6 +306,12 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     updated_at: '2024-04-10T20:33:16Z',
     permissions: { issues: 'write', metadata: 'read' },
     events: []
+  })
+
+  const history = makeHistory({
+    nextId,
+    repoApi,
+    appFor: actor => (actor.login === 'github-actions[bot]' ? actionsApp() : null)
   })
 
   const labelUrl = (name: string): string => `${repoApi()}/labels/${encodeURIComponent(name)}`
@@ -389,14 +426,18 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       const issue = buildIssue(n, s.title, s.body ?? null, userFor(s.user ?? botLogin), created)
       issue.updated_at = s.updated_at ?? created
       if (s.author_association) issue.author_association = s.author_association
-      issue.labels = (s.labels ?? []).map(ensureLabel)
+      history.setLabels(issue, (s.labels ?? []).map(ensureLabel), issue.user, created)
       setAssignees(issue, s.assignees ?? [])
       issue.comments = s.comments ?? 0
       if (s.state === 'closed') {
-        issue.state = 'closed'
-        issue.state_reason = s.state_reason ?? 'completed'
-        issue.closed_at = s.closed_at ?? issue.updated_at
-        issue.closed_by = bot()
+        const reason = s.state_reason ?? 'completed'
+        const closer = userFor(s.closed_by ?? botLogin)
+        history.close(
+          issue,
+          reason === 'reopened' ? 'completed' : reason,
+          closer,
+          s.closed_at ?? issue.updated_at
+        )
       } else if (s.state_reason) {
         issue.state_reason = s.state_reason
       }
@@ -629,6 +670,35 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     return raw
   }
 
+  const addComment = (
+    issue: GitHubIssue,
+    body: string,
+    author: GitHubUser,
+    at: string
+  ): GitHubComment => {
+    const id = nextId()
+    const url = `${repoApi()}/issues/comments/${id}`
+    const c: GitHubComment = {
+      url,
+      html_url: `${issue.html_url}#issuecomment-${id}`,
+      issue_url: issue.url,
+      id,
+      node_id: `IC_kwDO${b64(String(id))}`,
+      user: author,
+      created_at: at,
+      updated_at: at,
+      author_association: author.type === 'Bot' ? 'NONE' : 'MEMBER',
+      body,
+      reactions: reactions(url),
+      performed_via_github_app: author.login === 'github-actions[bot]' ? actionsApp() : null,
+      issue_number: issue.number
+    }
+    comments.push(c)
+    issue.comments += 1
+    issue.updated_at = at
+    return c
+  }
+
   // ---- handlers
 
   const listIssues = (ctx: RouteContext): RouteResult => {
@@ -697,7 +767,12 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       (a, b) => (key(a) - key(b) || a.number - b.number) * (direction === 'asc' ? 1 : -1)
     )
     const { items, headers } = paged(ctx, list, 'issues')
-    return json(200, items, headers)
+    // `closed_by` is only on the single-issue GET (API-NOTES F5)
+    return json(
+      200,
+      items.map(({ closed_by: _c, ...rest }) => rest),
+      headers
+    )
   }
 
   const getIssue = (ctx: RouteContext): RouteResult => {
@@ -742,7 +817,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     )
     if (isResult(logins)) return logins
     const issue = buildIssue(nextNumber(), title ?? '', body ?? null, bot(), ghIso(now()))
-    issue.labels = lbls
+    history.setLabels(issue, lbls, bot(), issue.created_at)
     setAssignees(issue, logins)
     issues.push(issue)
     return json(201, issue, { location: issue.url })
@@ -796,25 +871,35 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       if (isResult(r)) return r
       logins = r
     }
-    if (title !== undefined) issue.title = title
-    if (body !== undefined) issue.body = body
-    if (lbls) issue.labels = lbls
-    if (logins) setAssignees(issue, logins)
+    // GUESS: closing "as reopened" is refused like any invalid reason
+    if (
+      reason === 'reopened' &&
+      (state === 'closed' || (state === undefined && issue.state === 'closed'))
+    )
+      return validationFailed(
+        [{ value: reason, resource: 'Issue', field: 'state_reason', code: 'invalid' }],
+        DOC_UPDATE_ISSUE
+      )
     const at = ghIso(now())
-    if (state === 'closed' && issue.state !== 'closed') {
-      issue.state = 'closed'
-      issue.closed_at = at
-      issue.closed_by = bot()
-      issue.state_reason = (reason as GitHubIssue['state_reason'] | undefined) ?? 'completed'
-    } else if (state === 'open' && issue.state !== 'open') {
-      issue.state = 'open'
-      issue.closed_at = null
-      issue.closed_by = null
-      issue.state_reason = 'reopened'
-    } else if (reason !== undefined && issue.state === 'closed') {
-      issue.state_reason = reason as GitHubIssue['state_reason']
+    const actor = bot()
+    let changed = false
+    if (title !== undefined) changed = history.rename(issue, title, actor, at) || changed
+    if (body !== undefined && body !== issue.body) {
+      issue.body = body
+      changed = true
     }
-    issue.updated_at = at
+    if (lbls) changed = history.setLabels(issue, lbls, actor, at) || changed
+    if (logins && logins.join('\n') !== issue.assignees.map(a => a.login).join('\n')) {
+      setAssignees(issue, logins)
+      changed = true
+    }
+    const closeReason = (reason ?? undefined) as StateReason | undefined
+    if (state === 'closed' && (issue.state === 'open' || closeReason !== undefined))
+      changed = history.close(issue, closeReason ?? 'completed', actor, at) || changed
+    else if (state === 'open') changed = history.reopen(issue, actor, at) || changed
+    else if (state === undefined && closeReason !== undefined && issue.state === 'closed')
+      changed = history.close(issue, closeReason, actor, at) || changed
+    if (changed) issue.updated_at = at
     return json(200, issue)
   }
 
@@ -839,8 +924,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       )
     const r = resolveLabels(names, DOC_ADD_LABELS)
     if (isResult(r)) return r
-    for (const l of r) if (!issue.labels.includes(l)) issue.labels.push(l)
-    touch(issue)
+    const at = ghIso(now())
+    const next = [...issue.labels, ...r.filter(l => !issue.labels.includes(l))]
+    if (history.setLabels(issue, next, bot(), at)) issue.updated_at = at
     return json(200, issue.labels)
   }
 
@@ -875,8 +961,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       return invalidRequest("For 'properties/labels', value is not an array.", docs)
     const r = resolveLabels(names, docs)
     if (isResult(r)) return r
-    issue.labels = r
-    touch(issue)
+    const at = ghIso(now())
+    if (history.setLabels(issue, r, bot(), at)) issue.updated_at = at
     return json(200, issue.labels)
   }
 
@@ -890,8 +976,14 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     const idx = issue.labels.findIndex(l => l.name.toLowerCase() === name)
     if (idx < 0)
       return json(404, { message: 'Label does not exist', documentation_url: docs, status: '404' })
-    issue.labels.splice(idx, 1)
-    touch(issue)
+    const at = ghIso(now())
+    history.setLabels(
+      issue,
+      issue.labels.filter((_, k) => k !== idx),
+      bot(),
+      at
+    )
+    issue.updated_at = at
     return json(200, issue.labels)
   }
 
@@ -901,8 +993,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     if (denied) return denied
     const issue = findItem(Number(ctx.params.n))
     if (!issue) return json(404, { message: 'Not Found', documentation_url: docs, status: '404' })
-    issue.labels = []
-    touch(issue)
+    const at = ghIso(now())
+    if (history.setLabels(issue, [], bot(), at)) issue.updated_at = at
     return { status: 204 }
   }
 
@@ -946,30 +1038,66 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
         [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }],
         DOC_CREATE_COMMENT
       )
-    const id = nextId()
-    const at = ghIso(now())
-    const url = `${repoApi()}/issues/comments/${id}`
-    const c: GitHubComment = {
-      url,
-      html_url: `${issue.html_url}#issuecomment-${id}`,
-      issue_url: issue.url,
-      id,
-      node_id: `IC_kwDO${b64(String(id))}`,
-      user: bot(),
-      created_at: at,
-      updated_at: at,
-      author_association: 'NONE',
-      body,
-      reactions: reactions(url),
-      performed_via_github_app: botLogin === 'github-actions[bot]' ? actionsApp() : null,
-      issue_number: issue.number
-    }
-    comments.push(c)
-    issue.comments += 1
-    issue.updated_at = at
+    const c = addComment(issue, body, bot(), ghIso(now()))
     const { issue_number: _n, ...out } = c
     void _n
-    return json(201, out, { location: url })
+    return json(201, out, { location: c.url })
+  }
+
+  const listEvents = (ctx: RouteContext): RouteResult => {
+    const docs = `${DOCS}/issues/events#list-issue-events`
+    const denied = guard(ctx, false, true, docs)
+    if (denied) return denied
+    const n = Number(ctx.params.n)
+    if (!findItem(n))
+      return json(404, { message: 'Not Found', documentation_url: docs, status: '404' })
+    const { items, headers } = paged(
+      ctx,
+      history.events.filter(e => e.issue_number === n),
+      `issues/${n}/events`
+    )
+    return json(200, items.map(publicEvent), headers)
+  }
+
+  const search = searchHandler({
+    owner: opts.owner,
+    repo: opts.repo,
+    api: () => api,
+    items: allItems,
+    now,
+    lagMs: opts.searchLagMs ?? 0,
+    perMinute: opts.searchPerMinute ?? null
+  })
+
+  const editAsPerson = (n: number, e: PersonEdit): GitHubIssue => {
+    const issue = findItem(n)
+    if (!issue) throw new Error(`fake GitHub: no issue #${n}`)
+    const actor = userFor(e.login ?? 'octocat')
+    const at = ghIso(e.at ?? now())
+    let changed = false
+    if (e.title !== undefined) changed = history.rename(issue, e.title, actor, at) || changed
+    if (e.body !== undefined && e.body !== issue.body) {
+      issue.body = e.body
+      changed = true
+    }
+    let next = e.setLabels ? e.setLabels.map(ensureLabel) : [...issue.labels]
+    const drop = (e.removeLabels ?? []).map(x => x.toLowerCase())
+    next = next.filter(l => !drop.includes(l.name.toLowerCase()))
+    for (const name of e.addLabels ?? []) {
+      const l = ensureLabel(name)
+      if (!next.includes(l)) next.push(l)
+    }
+    changed = history.setLabels(issue, next, actor, at) || changed
+    if (e.reopen) changed = history.reopen(issue, actor, at) || changed
+    if (e.closedByCommit !== undefined)
+      changed = history.close(issue, 'completed', actor, at, e.closedByCommit) || changed
+    else if (e.close !== undefined) changed = history.close(issue, e.close, actor, at) || changed
+    if (e.comment !== undefined) {
+      addComment(issue, e.comment, actor, at)
+      changed = true
+    }
+    if (changed) issue.updated_at = at
+    return issue
   }
 
   const listLabels = (ctx: RouteContext): RouteResult => {
@@ -1160,6 +1288,18 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       { method: 'GET', pattern: `${r}/issues/:n/comments`, handler: listComments },
       { method: 'GET', pattern: `${rid}/issues/:n/comments`, handler: listComments },
       { method: 'POST', pattern: `${r}/issues/:n/comments`, handler: createComment },
+      { method: 'GET', pattern: `${r}/issues/:n/events`, handler: listEvents },
+      { method: 'GET', pattern: `${rid}/issues/:n/events`, handler: listEvents },
+      {
+        method: 'GET',
+        pattern: `${prefix}/search/issues`,
+        handler: ctx => {
+          const tok = bearer(ctx)
+          if (tok !== undefined && tok !== opts.token)
+            return json(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' })
+          return search(ctx)
+        }
+      },
       { method: 'GET', pattern: `${r}/labels`, handler: listLabels },
       { method: 'GET', pattern: `${rid}/labels`, handler: listLabels },
       { method: 'POST', pattern: `${r}/labels`, handler: postLabel },
@@ -1179,6 +1319,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     pulls,
     labels,
     comments,
+    events: history.events,
+    eventsFor: n => history.events.filter(e => e.issue_number === n),
+    editAsPerson,
     requests: server.requests,
     fault: (m, f) => server.fault(m, f),
     setLatency: ms => server.setLatency(ms),

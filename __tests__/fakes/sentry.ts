@@ -3,6 +3,23 @@
  * official OpenAPI description (`listOrganizationIssues`, `retrieveAnIssue`,
  * `getOrganizationIssueEvent`, `listAnOrganizationsProjects`) and Sentry's server behaviour
  * (Link cursors with `results` flags, `X-Hits`, rate-limit headers, DRF-style `{"detail"}` errors).
+ *
+ * Part 2 additions (notes and guesses):
+ * - `group=<id>` (repeatable) on the org issues listing returns exactly those issues, ignoring
+ *   `query`, the time window, `sort` and pagination (no Link, no X-Hits), like Sentry's
+ *   organization_group_index ("If group ids specified, just ignore any query components"). Ids are
+ *   sorted ascending (GUESS: Sentry returns database order). Unknown ids, and ids outside the
+ *   `project=` filter or the token's projects, are simply absent; an id in a `noAccessProjectIds`
+ *   project → 403. GUESS: more than 100 distinct ids → 400 (Sentry documents no cap).
+ * - Query tokens: `is:unresolved|resolved|ignored|archived`, substatus tokens (`is:regressed`,
+ *   `is:escalating`, `is:new`, `is:ongoing`), `is:linked|unlinked` (an annotation or an external issue
+ *   from sentry-links.ts), `firstSeen:`/`age:`/`lastSeen:` with `-24h`, `+24h` or `>ISO`.
+ * - A registered external issue also shows in the issue's `annotations` (Sentry's group serializer adds
+ *   PlatformExternalIssues there), as `{displayName, url}` per SENTRY-OAS, or as the older
+ *   `<a href="url">displayName</a>` string with `legacyAnnotations`; `expand=sentryAppIssues` adds
+ *   `sentryAppIssues: [{id, issueId, serviceType, displayName, webUrl}]`.
+ * - State changes (`resolve`, `archive`, `regress`, `setStatus`) and `PUT /issues/{id}/`: see
+ *   sentry-status.ts. Installations and external issues: see sentry-links.ts.
  */
 import {
   bearer,
@@ -16,6 +33,42 @@ import {
   type RouteContext,
   type RouteResult
 } from './server.js'
+import {
+  addIssueEvents,
+  archiveIssue,
+  applyIssuePut,
+  regressIssue,
+  resolveIssue,
+  setIssueStatus,
+  type ArchiveSubstatus,
+  type EventsOptions,
+  type RegressOptions,
+  type ResolveOptions
+} from './sentry-status.js'
+import {
+  buildInstallations,
+  linkHandlers,
+  publicExternalIssue,
+  upsertExternalIssue,
+  type LinkInput,
+  type SentryAppInstallation,
+  type SentryExternalIssue,
+  type SentryInstallationSeed,
+  type SentryLinkKit
+} from './sentry-links.js'
+
+export type {
+  ArchiveSubstatus,
+  EventsOptions,
+  RegressOptions,
+  ResolveOptions
+} from './sentry-status.js'
+export type {
+  LinkInput,
+  SentryAppInstallation,
+  SentryExternalIssue,
+  SentryInstallationSeed
+} from './sentry-links.js'
 
 // ---------------------------------------------------------------------------------------------
 // types
@@ -156,6 +209,26 @@ export interface FakeSentryOptions {
   /** false: the token has no user behind it, so posting comments → 403 (default true) */
   userToken?: boolean | undefined
   latencyMs?: number | undefined
+  /** Sentry App installations listed by the org (a number = that many `sentry-triage…` apps; default 1) */
+  installations?: number | SentryInstallationSeed[] | undefined
+  /** POST …/external-issues/ answers 403 (an integration token without event:write) */
+  externalIssueForbidden?: boolean | undefined
+  /**
+   * ids of projects that exist in the org but the token cannot access: their issues are left out of
+   * listings, and a `group=` batch naming one of them answers 403 (like Sentry's PermissionDenied)
+   */
+  noAccessProjectIds?: string[] | undefined
+  /**
+   * external issues join `annotations` as `<a href="url">displayName</a>` strings (older Sentry's
+   * PlatformExternalIssue.get_annotations_for_group_list) instead of `{displayName, url}` (SENTRY-OAS)
+   */
+  legacyAnnotations?: boolean | undefined
+}
+
+export interface SentryIssueUpdate {
+  issueId: string
+  body: unknown
+  at: string
 }
 
 export interface FakeSentry {
@@ -166,6 +239,31 @@ export interface FakeSentry {
   projects: SentryProjectRef[]
   comments: SentryComment[]
   requests: RecordedRequest[]
+  /** Sentry App installations (mutable) */
+  installations: SentryAppInstallation[]
+  /** external issues registered through the API or `link()` */
+  externalIssues: SentryExternalIssue[]
+  /** every accepted `PUT /issues/{id}/`, in order */
+  issueUpdates: SentryIssueUpdate[]
+  /** test control: resolved (`substatus` null); statusDetails per options */
+  resolve(id: string, o?: ResolveOptions): SentryIssue
+  /** test control: archived = status `ignored` (default substatus archived_until_escalating) */
+  archive(id: string, substatus?: ArchiveSubstatus, details?: Record<string, unknown>): SentryIssue
+  /** test control: unresolved + `regressed`, lastSeen = now (or `at`), count grows by `events` (default 1) */
+  regress(id: string, o?: RegressOptions): SentryIssue
+  /** test control: new events (and users), status unchanged — e.g. an impact tier climbing */
+  addEvents(id: string, o?: EventsOptions): SentryIssue
+  /** test control: any status/substatus/statusDetails as given */
+  setStatus(
+    id: string,
+    status: string,
+    substatus: string | null,
+    statusDetails?: Record<string, unknown>
+  ): SentryIssue
+  /** test control: register an external issue as the integration would (default first installation) */
+  link(issueId: string, input: LinkInput): SentryExternalIssue
+  /** switch the external-issue POST's 403 on or off at runtime */
+  setExternalIssueForbidden(on: boolean): void
   fault(match: FaultMatch, f: FaultSpec): void
   /** next `times` requests (matching `match`, default: any) answer 429 like Sentry's rate limiter */
   rateLimit(times?: number, match?: FaultMatch, resetInSec?: number): void
@@ -705,7 +803,11 @@ function listValues(v: string): string[] {
 
 type IssuePredicate = (i: SentryIssue) => boolean
 
-function compileQuery(q: string, now: number): IssuePredicate[] {
+function compileQuery(
+  q: string,
+  now: number,
+  isLinked: IssuePredicate = i => i.annotations.length > 0
+): IssuePredicate[] {
   const preds: IssuePredicate[] = []
   const words: string[] = []
   for (const t of tokenize(q)) {
@@ -739,9 +841,9 @@ function compileQuery(q: string, now: number): IssuePredicate[] {
               i.status === 'unresolved' && (i.substatus === 'new' || i.substatus === 'regressed')
             )
           case 'linked':
-            return i.annotations.length > 0
+            return isLinked(i)
           case 'unlinked':
-            return i.annotations.length === 0
+            return !isLinked(i)
           default:
             return i.substatus === v
         }
@@ -796,7 +898,7 @@ function compileQuery(q: string, now: number): IssuePredicate[] {
 const DETAIL_404 = { detail: 'The requested resource does not exist' }
 const DETAIL_403 = { detail: 'You do not have permission to perform this action.' }
 
-function publicIssue(i: SentryIssue, collapse: string[] = []): Record<string, unknown> {
+function basePublicIssue(i: SentryIssue, collapse: string[] = []): Record<string, unknown> {
   const { environments: _env, ...rest } = i
   void _env
   const out: Record<string, unknown> = {
@@ -820,6 +922,33 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
   const scopes = opts.scopes ?? ['org:read', 'project:read', 'event:read', 'event:write']
   const hasScope = (...any: string[]): boolean => any.some(s => scopes.includes(s))
   let commentSeq = 9000
+  const installations = buildInstallations(opts.org, opts.installations ?? 1)
+  const externalIssues: SentryExternalIssue[] = []
+  const issueUpdates: SentryIssueUpdate[] = []
+  let externalIssueForbidden = opts.externalIssueForbidden ?? false
+  const noAccess = new Set(opts.noAccessProjectIds ?? [])
+  const isLinked = (i: SentryIssue): boolean =>
+    i.annotations.length > 0 || externalIssues.some(e => e.issueId === i.id)
+  /** the issue as the API shows it: external issues join `annotations`; `expand=sentryAppIssues` */
+  const publicIssue = (
+    i: SentryIssue,
+    collapse: string[] = [],
+    expand: string[] = []
+  ): Record<string, unknown> => {
+    const out = basePublicIssue(i, collapse)
+    const mine = externalIssues.filter(e => e.issueId === i.id)
+    out.annotations = [
+      ...i.annotations,
+      ...mine.map(e =>
+        opts.legacyAnnotations
+          ? `<a href="${e.webUrl}">${e.displayName}</a>`
+          : { displayName: e.displayName, url: e.webUrl }
+      )
+    ]
+    if (expand.includes('sentryAppIssues')) out.sentryAppIssues = mine.map(publicExternalIssue)
+    if (expand.includes('integrationIssues')) out.integrationIssues = []
+    return out
+  }
 
   // fixed 1-second window like Sentry's rate limiter
   const window = { sec: 0, used: 0 }
@@ -986,23 +1115,48 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
 
     const query = q.has('query') ? (q.get('query') ?? '') : 'is:unresolved'
     const collapse = q.getAll('collapse')
+    const expand = q.getAll('expand')
 
     // direct hits (shortIdLookup / event id)
     const trimmed = query.trim()
     if (/^[0-9a-f]{32}$/i.test(trimmed)) {
       const hit = Object.values(events).find(e => e.eventID.toLowerCase() === trimmed.toLowerCase())
       const issue = hit ? issues.find(i => i.id === hit.groupID) : undefined
-      if (issue) return json(200, [publicIssue(issue, collapse)], { 'X-Sentry-Direct-Hit': '1' })
+      if (issue)
+        return json(200, [publicIssue(issue, collapse, expand)], { 'X-Sentry-Direct-Hit': '1' })
     }
     if (q.get('shortIdLookup') === '1' && trimmed) {
       const issue = issues.find(i => i.shortId.toUpperCase() === trimmed.toUpperCase())
-      if (issue) return json(200, [publicIssue(issue, collapse)], { 'X-Sentry-Direct-Hit': '1' })
+      if (issue)
+        return json(200, [publicIssue(issue, collapse, expand)], { 'X-Sentry-Direct-Hit': '1' })
     }
 
-    const preds = compileQuery(query, nowMs)
+    // group=<id>&group=<id>…: exactly those issues, query/window/sort ignored (Sentry: "If group ids
+    // specified, just ignore any query components"); no Link, no X-Hits
+    const groupIds = q.getAll('group')
+    if (groupIds.length > 0) {
+      if (groupIds.some(g => !/^\d+$/.test(g))) throw new BadRequest('Group ids must be integers')
+      // GUESS: Sentry documents no cap; the fake refuses more than 100 (URL length keeps clients there)
+      if (new Set(groupIds).size > 100)
+        throw new BadRequest('Too many group ids: at most 100 group parameters are accepted.')
+      const wanted = new Set(groupIds)
+      const found = issues.filter(i => wanted.has(i.id))
+      if (found.some(i => noAccess.has(i.project.id))) return json(403, DETAIL_403)
+      const visible = found
+        .filter(i => projects.length === 0 || projects.some(p => p.id === i.project.id))
+        .filter(i => !projectIds || projectIds.includes(i.project.id))
+        .sort((a, b) => Number(a.id) - Number(b.id))
+      return json(
+        200,
+        visible.map(i => publicIssue(i, collapse, expand))
+      )
+    }
+
+    const preds = compileQuery(query, nowMs, isLinked)
     const matching = issues.filter(i => {
       if (projectIds && !projectIds.includes(i.project.id)) return false
       if (!projects.some(p => p.id === i.project.id) && projects.length > 0) return false
+      if (noAccess.has(i.project.id)) return false
       if (envs.length > 0 && i.environments && !i.environments.some(e => envs.includes(e)))
         return false
       if (!windowPred(i)) return false
@@ -1022,7 +1176,7 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     const { page, headers } = paginate(ctx, matching, size, opts.shortPages)
     return json(
       200,
-      page.map(i => publicIssue(i, collapse)),
+      page.map(i => publicIssue(i, collapse, expand)),
       { ...headers, 'X-Hits': String(matching.length), 'X-Max-Hits': '1000' }
     )
   })
@@ -1041,7 +1195,7 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
       participants: [],
       userReportCount: 0,
       firstRelease: null,
-      lastRelease: null,
+      lastRelease: events[issue.id]?.release ?? null,
       tags: [
         { key: 'environment', name: 'Environment', totalValues: Number(issue.count) },
         { key: 'level', name: 'Level', totalValues: Number(issue.count) }
@@ -1051,6 +1205,33 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
       pluginContexts: []
     })
   })
+
+  const updateIssue = wrap(ctx => {
+    const denied = guard(ctx, ['event:write', 'event:admin'])
+    if (denied) return denied
+    const issue = findIssue(ctx.params.id ?? '')
+    if (!issue || noAccess.has(issue.project.id)) return json(404, DETAIL_404)
+    const bad = applyIssuePut(issue, ctx.body, now())
+    if (bad) return bad
+    issueUpdates.push({ issueId: issue.id, body: ctx.body, at: now().toISOString() })
+    return json(200, publicIssue(issue))
+  })
+
+  const linkKit: SentryLinkKit = {
+    org: opts.org,
+    token: opts.token,
+    installations,
+    externalIssues,
+    hasScope,
+    findIssue: id => findIssue(id),
+    writeForbidden: () => externalIssueForbidden,
+    paginate: (ctx, all) => {
+      const per = Number(ctx.query.get('per_page') ?? '100')
+      const size = Math.max(1, Math.min(opts.pageSize ?? 100, Number.isFinite(per) ? per : 100))
+      return paginate(ctx, all, size, opts.shortPages)
+    }
+  }
+  const links = linkHandlers(linkKit)
 
   const issueEvent = wrap(ctx => {
     const denied = guard(ctx, ['event:read', 'event:write', 'event:admin'])
@@ -1166,6 +1347,12 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     })
   })
 
+  const mustFind = (id: string): SentryIssue => {
+    const i = findIssue(id)
+    if (!i) throw new Error(`fake Sentry: no issue ${id}`)
+    return i
+  }
+
   const base = '/api/0/organizations/:org'
   const server = await startServer({
     latencyMs: opts.latencyMs,
@@ -1182,6 +1369,27 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
       { method: 'GET', pattern: `${base}/projects/`, handler: listProjects },
       { method: 'GET', pattern: `${base}/issues/`, handler: listIssues },
       { method: 'GET', pattern: `${base}/issues/:id/`, handler: issueDetail },
+      { method: 'PUT', pattern: `${base}/issues/:id/`, handler: updateIssue },
+      {
+        method: 'GET',
+        pattern: `${base}/issues/:id/external-issues/`,
+        handler: links.listIssueExternalIssues
+      },
+      {
+        method: 'GET',
+        pattern: `${base}/sentry-app-installations/`,
+        handler: links.listInstallations
+      },
+      {
+        method: 'POST',
+        pattern: '/api/0/sentry-app-installations/:uuid/external-issues/',
+        handler: links.postExternalIssue
+      },
+      {
+        method: 'DELETE',
+        pattern: '/api/0/sentry-app-installations/:uuid/external-issues/:eid/',
+        handler: links.deleteExternalIssue
+      },
       { method: 'GET', pattern: `${base}/issues/:id/events/:event/`, handler: issueEvent },
       { method: 'GET', pattern: `${base}/issues/:id/comments/`, handler: listComments },
       { method: 'GET', pattern: `${base}/issues/:id/notes/`, handler: listComments },
@@ -1197,6 +1405,46 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     projects,
     comments,
     requests: server.requests,
+    installations,
+    externalIssues,
+    issueUpdates,
+    resolve(id, o) {
+      const i = mustFind(id)
+      resolveIssue(i, o)
+      return i
+    },
+    archive(id, substatus, details) {
+      const i = mustFind(id)
+      archiveIssue(i, substatus, details)
+      return i
+    },
+    regress(id, o) {
+      const i = mustFind(id)
+      regressIssue(i, events[i.id], now(), o)
+      return i
+    },
+    addEvents(id, o) {
+      const i = mustFind(id)
+      addIssueEvents(i, events[i.id], now(), o)
+      return i
+    },
+    setStatus(id, status, substatus, details) {
+      const i = mustFind(id)
+      setIssueStatus(i, status, substatus, details)
+      return i
+    },
+    link(issueId, input) {
+      const i = mustFind(issueId)
+      const inst =
+        installations.find(x => x.uuid === input.installationUuid) ??
+        (input.installationUuid === undefined ? installations[0] : undefined)
+      if (!inst)
+        throw new Error(`fake Sentry: no installation ${input.installationUuid ?? '(none)'}`)
+      return upsertExternalIssue(linkKit, inst, i, input)
+    },
+    setExternalIssueForbidden(on) {
+      externalIssueForbidden = on
+    },
     fault: (m, f) => server.fault(m, f),
     rateLimit(times = 1, match: FaultMatch = {}, resetInSec = 1) {
       server.fault(match, {
