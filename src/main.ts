@@ -123,7 +123,8 @@ export async function createClients(
     token: config.sentryToken,
     org: config.sentryOrg,
     timeoutMs: config.requestTimeoutMs,
-    budget
+    budget,
+    warn: message => options.warn?.(message, 'Sentry issue skipped')
   })
   const github = new GitHubClient({
     token: config.githubToken,
