@@ -96,7 +96,8 @@ export interface GitHubOptions {
   notifySpacingMs?: number
   /** Multiplier for throttle/retry waits in ms (plugin default 1000: seconds). */
   retryAfterBaseMs?: number
-  warn?: (message: string) => void
+  /** `kind` names warnings that come in numbers (rate limits), so that they can be aggregated. */
+  warn?: (message: string, kind?: string) => void
 }
 
 interface RequestErrorLike {
@@ -249,7 +250,8 @@ export class GitHubClient {
         const waitMs = retryAfter * retryBase
         const again = retryCount < MAX_RATE_LIMIT_RETRIES && waitMs < options.budget.remainingMs()
         options.warn?.(
-          `GitHub ${kind} rate limit on ${request.method} ${request.url}: ${again ? `retrying in ${retryAfter}s` : 'giving up'}`
+          `GitHub ${kind} rate limit on ${request.method} ${request.url}: ${again ? `retrying in ${retryAfter}s` : 'giving up'}`,
+          'GitHub rate limit'
         )
         return again
       }
