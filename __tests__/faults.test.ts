@@ -695,17 +695,30 @@ describe('idempotency under re-runs and racing runs', () => {
       expect(run.failed).toBeNull()
       expectEveryCandidateReportedOnce(w, run)
     }
+    // The race is real: both runs listed GitHub's issues (open ones, then closed ones) before
+    // either opened one, so each opened an issue for every group, and every group has a duplicate.
+    const firstCreate = w.github.requests.findIndex(isIssueCreate)
+    expect(
+      w.github.requests
+        .slice(0, firstCreate)
+        .filter(r => r.method === 'GET' && GITHUB_ISSUES.test(r.path))
+        .map(r => r.query.get('state'))
+        .sort()
+    ).toEqual(['closed', 'closed', 'open', 'open'])
+    expect(w.github.requests.filter(isIssueCreate)).toHaveLength(2 * OPENED)
+    // Exactly one open issue per Sentry id; the other of each pair is closed.
     expectScenarioTriagedOnce(w)
     const closed = w.github.issues.filter(i => i.state === 'closed' && markerIds(i.body).length > 0)
-    expect((a.report?.duplicatesClosed ?? 0) + (b.report?.duplicatesClosed ?? 0)).toBe(
-      closed.length
-    )
+    expect(closed).toHaveLength(OPENED)
+    expect((a.report?.duplicatesClosed ?? 0) + (b.report?.duplicatesClosed ?? 0)).toBe(OPENED)
     for (const dup of closed) {
-      const [original] = openIssuesFor(w, markerIds(dup.body)[0] as string)
-      expect(original).toBeDefined()
-      expect(dup.number).toBeGreaterThan(original?.number as number)
+      const [original, ...others] = openIssuesFor(w, markerIds(dup.body)[0] as string)
+      expect(others).toEqual([])
+      // The later one is closed as not planned, with a comment linking the earlier one.
+      expect(dup.number).toBeGreaterThan(original!.number)
+      expect(dup.state_reason).toBe('not_planned')
       expect(w.github.comments.filter(c => c.issue_number === dup.number).map(c => c.body)).toEqual(
-        [expect.stringContaining(`Duplicate of #${original?.number}`)]
+        [expect.stringContaining(`Duplicate of #${original!.number}`)]
       )
     }
     // Every result points at the issue that stayed open.

@@ -4,7 +4,7 @@ import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
 import { z } from 'zod'
-import { errorMessage, type Budget } from './http.js'
+import { errorMessage, isNetworkError, isRetryableStatus, realSleep, type Budget } from './http.js'
 import { trustedMarker, type Marker } from './marker.js'
 
 /** GitHub asks for at least one second between writes … */
@@ -13,6 +13,17 @@ export const WRITE_SPACING_MS = 1_000
 export const NOTIFY_SPACING_MS = 3_000
 /** How often a throttled request is retried before the issue counts as failed. */
 const MAX_RATE_LIMIT_RETRIES = 2
+/** Attempts of one issue creation (the first included) when the answer is lost. */
+const CREATE_ATTEMPTS = 3
+
+/**
+ * What plugin-retry must not retry: every 4xx/5xx the shared policy does not retry (so only 408 and
+ * 5xx but 501 remain), and 429, which is the throttling plugin's (retrying it twice doubles the wait).
+ * A list by inclusion, not by omission: an odd 4xx (406, 418, 431, …) is never re-sent.
+ */
+const DO_NOT_RETRY = Array.from({ length: 200 }, (_, i) => 400 + i).filter(
+  status => status === 429 || !isRetryableStatus(status)
+)
 
 /** A GitHub issue as the sync needs it. */
 export interface GitHubIssue {
@@ -90,7 +101,8 @@ export interface GitHubOptions {
   notifySpacingMs?: number
   /** Multiplier for throttle/retry waits in ms (plugin default 1000: seconds). */
   retryAfterBaseMs?: number
-  warn?: (message: string) => void
+  /** `kind` names warnings that come in numbers (rate limits), so that they can be aggregated. */
+  warn?: (message: string, kind?: string) => void
 }
 
 interface RequestErrorLike {
@@ -155,9 +167,37 @@ function isAssigneeRejection(error: unknown): boolean {
   return e?.status === 422 && /assignee/i.test(JSON.stringify(e.response?.data ?? ''))
 }
 
+/**
+ * Whether a failed creation may have been lost on the way, so that re-listing and re-sending it is
+ * right: GitHub answered 408 or a 5xx, or no answer came at all (connection refused or reset, the
+ * attempt timed out or was aborted). Octokit reports a network failure as status 500 without a
+ * response, so those are judged by their cause. Any other 4xx, an answer of the wrong shape or a
+ * bug is not transient: re-sending cannot help.
+ */
 function isTransient(error: unknown): boolean {
-  const status = (error as RequestErrorLike)?.status
-  return typeof status !== 'number' || status >= 500
+  const e = error as RequestErrorLike
+  if (e?.response !== undefined && typeof e.status === 'number')
+    return e.status !== 429 && isRetryableStatus(e.status)
+  return isNetworkError(error)
+}
+
+/**
+ * Octokit reports every failed fetch as a status 500 without a response, so plugin-retry would
+ * re-send a request that failed for a reason no retry can fix (a proxy's 407, which fetch turns into
+ * a failure, or a bug). Registered before the retry plugin, this plugin rethrows such a failure as a
+ * plain error, which neither plugin retries; network failures and real answers pass unchanged.
+ */
+function onlyNetworkFailuresRetried(octokit: {
+  hook: { error(name: 'request', hook: (error: Error) => never): void }
+}): void {
+  octokit.hook.error('request', (error: Error) => {
+    if ((error as RequestErrorLike).response !== undefined || isNetworkError(error)) throw error
+    const cause = (error as { cause?: unknown }).cause ?? error
+    throw new Error(
+      `the request failed before GitHub answered (${errorMessage(cause) || error.message || 'no detail'})`,
+      { cause: error }
+    )
+  })
 }
 
 type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>
@@ -197,11 +237,13 @@ export class GitHubClient {
   private readonly owner: string
   private readonly repo: string
   private labelCache: Map<string, string> | null = null
+  private readonly retryBase: number
 
   constructor(private readonly options: GitHubOptions) {
     this.owner = options.owner
     this.repo = options.repo
     const retryBase = options.retryAfterBaseMs ?? 1000
+    this.retryBase = retryBase
     const onLimit =
       (kind: string) =>
       (
@@ -213,7 +255,8 @@ export class GitHubClient {
         const waitMs = retryAfter * retryBase
         const again = retryCount < MAX_RATE_LIMIT_RETRIES && waitMs < options.budget.remainingMs()
         options.warn?.(
-          `GitHub ${kind} rate limit on ${request.method} ${request.url}: ${again ? `retrying in ${retryAfter}s` : 'giving up'}`
+          `GitHub ${kind} rate limit on ${request.method} ${request.url}: ${again ? `retrying in ${retryAfter}s` : 'giving up'}`,
+          'GitHub rate limit'
         )
         return again
       }
@@ -247,11 +290,12 @@ export class GitHubClient {
         },
         // 429 is the throttling plugin's; retrying it here too would double the wait.
         retry: {
-          // Other 4xx answers are the request's fault (SPEC: only 408 and 429 are retried).
-          doNotRetry: [400, 401, 403, 404, 405, 409, 410, 412, 413, 415, 422, 429, 451],
+          // Other 4xx answers are the request's fault (SPEC: only 408, 429 and 5xx are retried).
+          doNotRetry: DO_NOT_RETRY,
           retryAfterBaseValue: retryBase
         }
       },
+      onlyNetworkFailuresRetried,
       retry,
       throttling
     )
@@ -377,12 +421,19 @@ export class GitHubClient {
           assignees = []
           continue
         }
-        if (!isTransient(error) || attempt >= 3)
+        const what = `creating the issue for Sentry issue ${issue.sentryId}`
+        if (!isTransient(error) || attempt >= CREATE_ATTEMPTS)
+          throw describeGitHubError(error, what, this.repository)
+        // The same schedule as plugin-retry's (1 s, 4 s, …), never past the run's budget.
+        const waitMs = attempt ** 2 * this.retryBase
+        if (waitMs >= this.options.budget.remainingMs()) {
           throw describeGitHubError(
             error,
-            `creating the issue for Sentry issue ${issue.sentryId}`,
+            `${what} (no time-budget left to retry)`,
             this.repository
           )
+        }
+        await realSleep(waitMs)
         const recent = await this.listRecentIssues(createdAfter)
         const landed = recent.find(i => i.marker?.ids.includes(issue.sentryId))
         if (landed) return landed

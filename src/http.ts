@@ -102,14 +102,18 @@ export interface RequestOptions<T> {
   signal?: AbortSignal
 }
 
-/** 408 and 429 and most 5xx are worth another try; other 4xx are the caller's mistake. */
-function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || (status >= 500 && status !== 501)
+/**
+ * The one retry policy for every service: 408, 429 and 5xx are worth another try (501 Not Implemented
+ * is not: it will not change); every other answer is the request's fault and is sent once.
+ */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501)
 }
 
 const RETRYABLE_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
+  'ECONNABORTED',
   'ETIMEDOUT',
   'EPIPE',
   'EAI_AGAIN',
@@ -121,16 +125,21 @@ const RETRYABLE_CODES = new Set([
   'UND_ERR_CLOSED'
 ])
 
-/** Duck-typed, not `instanceof`: undici's DOMExceptions and errors from another realm count too. */
-function isRetryableError(error: unknown): boolean {
-  if (!error || typeof error !== 'object') return false
-  const { name, code, cause } = error as {
-    name?: unknown
-    code?: unknown
-    cause?: { code?: unknown } | null
+/**
+ * A failure of the network, not of the request: the connection was refused, reset or closed, or the
+ * attempt timed out or was aborted. Looks through `cause` (fetch wraps the socket error in a
+ * TypeError, Octokit wraps that again) and is duck-typed, not `instanceof`: undici's DOMExceptions
+ * and errors from another realm count too. A parse error or a bug is none of these.
+ */
+export function isNetworkError(error: unknown): boolean {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const { name, code, cause } = current as { name?: unknown; code?: unknown; cause?: unknown }
+    if (name === 'TimeoutError' || name === 'AbortError') return true
+    if (RETRYABLE_CODES.has(String(code))) return true
+    current = cause
   }
-  if (name === 'TimeoutError' || name === 'AbortError') return true
-  return RETRYABLE_CODES.has(String(code)) || RETRYABLE_CODES.has(String(cause?.code))
+  return false
 }
 
 /**
@@ -271,7 +280,7 @@ export class HttpClient {
             cause: error
           }
         )
-        if (!(timedOut || isRetryableError(error)) || attempt === this.retry.attempts) break
+        if (!(timedOut || isNetworkError(error)) || attempt === this.retry.attempts) break
         if (!(await this.backoff(attempt, null, opts.signal))) break
         continue
       }

@@ -5,6 +5,7 @@ import { CostLedger } from './cost.js'
 import { createRedactor } from './redact.js'
 import type { Logger, TriageReport } from './triage.js'
 import { outputs, renderSummary, renderTable } from './summary.js'
+import { WarningAggregator } from './warnings.js'
 
 /** Everything the action says to the runner. `@actions/core` in production; tests capture it. */
 export interface ActionIO extends Logger {
@@ -43,6 +44,13 @@ export interface RunOptions {
 /** Reads the inputs, runs the triage, reports. The only place that fails the step. */
 export async function run(options: RunOptions = {}): Promise<TriageReport | undefined> {
   const io: ActionIO = { ...coreIO, ...options.io }
+  // GitHub shows only a few annotations per step: one per kind of warning, at the end of the run.
+  const warnings = new WarningAggregator(io, warningKind)
+  const log: Logger = {
+    info: message => io.info(message),
+    debug: message => io.debug(message),
+    warning: warnings.warning
+  }
   // A server may echo a token back in an error: whatever fails the step is scrubbed of them.
   let scrub = (text: string) => text
   try {
@@ -60,17 +68,18 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
       secrets.push(config.githubToken)
       scrub = createRedactor(false, secrets)
     }
-    warnUnimplemented(config, io)
+    warnUnimplemented(config, log)
 
     const { budget, redact, ledger, sentry, github, classifier } = await createClients(config, {
       ...options,
-      warn: (message, title) => io.warning(scrub(message), title)
+      warn: (message, title) => warnings.warning(scrub(message), title)
     })
 
     const { runTriage } = await import(/* webpackMode: "eager" */ './triage.js')
     const report = await io.group('Triage', () =>
-      runTriage({ config, sentry, github, classifier, redact, log: io, budget })
+      runTriage({ config, sentry, github, classifier, redact, log, budget })
     )
+    warnings.flush()
 
     for (const [name, value] of Object.entries(outputs(report, ledger))) io.setOutput(name, value)
     io.info(`\n${renderTable(report)}\n`)
@@ -88,9 +97,18 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
     }
     return report
   } catch (error) {
+    warnings.flush()
     io.setFailed(scrub(errorMessage(error)))
     return undefined
   }
+}
+
+/**
+ * The kind a warning is aggregated under: its title, with the per-issue titles of failed Sentry
+ * issues (`Sentry issue <shortId> failed`, from `failAll` in intake.ts) folded into one kind.
+ */
+function warningKind(title: string): string {
+  return /^Sentry issue \S+ failed$/.test(title) ? 'Sentry issues failed' : title
 }
 
 /** The clients of one run, wired from the config: shared by `run()` and the benchmark's serial baseline. */
@@ -123,7 +141,8 @@ export async function createClients(
     token: config.sentryToken,
     org: config.sentryOrg,
     timeoutMs: config.requestTimeoutMs,
-    budget
+    budget,
+    warn: message => options.warn?.(message, 'Sentry issue skipped')
   })
   const github = new GitHubClient({
     token: config.githubToken,
@@ -135,7 +154,7 @@ export async function createClients(
     writeSpacingMs: options.githubWriteSpacingMs,
     notifySpacingMs: options.githubNotifySpacingMs,
     retryAfterBaseMs: options.githubRetryAfterBaseMs,
-    warn: message => options.warn?.(message, 'GitHub')
+    warn: (message, kind) => options.warn?.(message, kind ?? 'GitHub')
   })
   const classifier =
     config.classifier === 'heuristic'
@@ -154,7 +173,7 @@ export async function createClients(
   return { budget, redact, ledger, sentry, github, classifier }
 }
 
-function warnUnimplemented(config: Config, io: ActionIO): void {
+function warnUnimplemented(config: Config, io: Logger): void {
   if (config.sentryWebhookSecret) {
     io.warning(
       'sentry-webhook-secret is not implemented yet: webhook payloads are not read.',

@@ -54,8 +54,17 @@ export interface EventContext {
   request: { method: string | null; url: string | null } | null
 }
 
+// NOTE: under zod 4 a union containing z.undefined() does not make a key optional: an absent key
+// fails `optionalString`. The issue schema uses `optionalText` below instead; the event schemas still
+// use this one (their parsing is being rewritten separately): switch them to `optionalText` too.
 const optionalString = z
   .union([z.string(), z.number(), z.null(), z.undefined()])
+  .transform(v => (v === null || v === undefined || v === '' ? null : String(v)))
+
+/** A text field the API may leave out, send as null, empty, or as a number: always string | null. */
+const optionalText = z
+  .union([z.string(), z.number(), z.null()])
+  .optional()
   .transform(v => (v === null || v === undefined || v === '' ? null : String(v)))
 
 const annotationSchema = z
@@ -85,22 +94,22 @@ const issueSchema = z
     id: z.union([z.string(), z.number()]).transform(String),
     shortId: z.string(),
     title: z.string(),
-    culprit: optionalString,
-    permalink: optionalString,
-    level: optionalString,
-    status: optionalString,
-    substatus: optionalString,
-    platform: optionalString,
+    culprit: optionalText,
+    permalink: optionalText,
+    level: optionalText,
+    status: optionalText,
+    substatus: optionalText,
+    platform: optionalText,
     // Sentry sends count as a string ("150") and userCount as a number; accept either.
     count: z.union([z.string(), z.number()]).nullish(),
     userCount: z.union([z.string(), z.number()]).nullish(),
-    firstSeen: optionalString,
-    lastSeen: optionalString,
+    firstSeen: optionalText,
+    lastSeen: optionalText,
     isUnhandled: z.boolean().nullish(),
     project: z.looseObject({
       id: z.union([z.string(), z.number()]).transform(String),
       slug: z.string(),
-      name: optionalString
+      name: optionalText
     }),
     metadata: z.record(z.string(), z.unknown()).nullish(),
     annotations: z.array(annotationSchema).nullish()
@@ -136,6 +145,19 @@ const issueSchema = z
       )
     }
   })
+
+/** How a malformed listing item is named: its id and shortId when readable, else its position. */
+function nameOf(item: unknown, index: number): string {
+  const raw = (item && typeof item === 'object' ? item : {}) as { id?: unknown; shortId?: unknown }
+  const readable = (v: unknown) =>
+    (typeof v === 'string' || typeof v === 'number') && /^[\w.-]{1,64}$/.test(String(v))
+      ? String(v)
+      : null
+  const id = readable(raw.id)
+  const shortId = readable(raw.shortId)
+  if (id || shortId) return `issue ${[shortId, id && `(id ${id})`].filter(Boolean).join(' ')}`
+  return `unreadable issue #${index + 1} of the listing`
+}
 
 function toCount(value: string | number | null | undefined): number {
   const n = Number(value ?? 0)
@@ -232,6 +254,8 @@ export interface SentryClientOptions {
   budget: Budget
   sleep?: Sleep
   dispatcher?: Dispatcher
+  /** Where a skipped, malformed issue of a listing is reported. */
+  warn?: (message: string) => void
 }
 
 export interface ListOptions {
@@ -269,9 +293,11 @@ export function nextCursor(link: string | undefined): string | null {
 export class SentryClient {
   private readonly http: HttpClient
   private readonly org: string
+  private readonly warn: (message: string) => void
 
   constructor(options: SentryClientOptions) {
     this.org = options.org
+    this.warn = options.warn ?? (() => {})
     this.http = new HttpClient({
       service: 'Sentry',
       baseUrl: `${options.baseUrl}/api/0`,
@@ -355,11 +381,27 @@ export class SentryClient {
     for (const id of options.projectIds) params.append('project', id)
     if (options.environment) params.set('environment', options.environment)
 
-    const { items, truncated } = await this.allPages('issues/', params, z.array(issueSchema))
+    const { items, truncated } = await this.allPages('issues/', params, z.array(z.unknown()))
     // A cursor may repeat an issue whose position moved between pages.
     const seen = new Set<string>()
-    const issues = items.filter(issue => !seen.has(issue.id) && seen.add(issue.id))
+    const issues: SentryIssue[] = []
+    items.forEach((item, index) => {
+      const parsed = issueSchema.safeParse(item)
+      const key = parsed.success ? parsed.data.id : `unparsed:${nameOf(item, index)}`
+      if (seen.has(key)) return
+      seen.add(key)
+      if (parsed.success) issues.push(parsed.data)
+      else this.warnSkipped(item, index, parsed.error)
+    })
     return { issues, truncated }
+  }
+
+  /** One malformed issue costs itself, not the listing: one warning names it, the rest go on. */
+  private warnSkipped(item: unknown, index: number, error: z.ZodError): void {
+    const problem = z.prettifyError(error).split('\n').slice(0, 4).join(' ').slice(0, 300)
+    this.warn(
+      `Skipped Sentry ${nameOf(item, index)}: it is not shaped like a Sentry issue (${problem}). It is not triaged until Sentry sends it whole.`
+    )
   }
 
   /**
