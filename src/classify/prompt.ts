@@ -115,8 +115,8 @@ export function pastDecisions(
 ): string[] | undefined {
   const chosen = examples.slice(0, MAX_EXAMPLES)
   if (chosen.length === 0) return undefined
-  // Each example's share of the block, less the label head and the JSON quoting around it.
-  const share = Math.floor(maxChars / chosen.length) - 3
+  // Each example's share of the block, less the brackets, its quotes and comma, and its label head.
+  const share = Math.floor((maxChars - 2) / chosen.length) - 3
   const lines = chosen.map(e => {
     const head = `${e.example.category}/${e.example.severity}: `
     const room = Math.min(MAX_EXAMPLE_TITLE, share - head.length)
