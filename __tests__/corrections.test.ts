@@ -21,7 +21,7 @@ import { CostLedger } from '../src/cost.js'
 import { Budget } from '../src/http.js'
 import { issueSignature } from '../src/signature.js'
 import type { Route } from '../src/classify/routing.js'
-import { startFakeLlm, messageText, type FakeLlm } from './fakes/llm.js'
+import { startFakeLlm, messageText, httpError, type FakeLlm } from './fakes/llm.js'
 import { eventContext, sentryIssue, stackFrame } from './support/factories.js'
 
 const KEY = 'sk-test-corrections-0123456789'
@@ -269,6 +269,23 @@ describe('examples in the LLM prompt (over HTTP to the fake LLM)', () => {
     expect(Object.keys(data)).not.toContain('category')
     expect(text).not.toContain('</data>')
     expect(f.bodies.at(-1)!.messages).toHaveLength(2)
+  })
+
+  it('falls back to the heuristic with the correction’s labels when the LLM fails', async () => {
+    const { llm: f, classifier: c } = await classifier()
+    f.setResponder(httpError(400, 'bad request', 'invalid_request_error'))
+    const issue = sentryIssue()
+    const c1 = await c.classify(issue, eventContext(), ROUTE, {
+      examples: [example(8, { signature: issueSignature(issue) })]
+    })
+    expect(f.stats.requests).toBe(1)
+    expect(c1).toMatchObject({
+      classifier: 'heuristic',
+      category: 'Database',
+      severity: 'High',
+      correctedOn: 8
+    })
+    expect(c1.fallbackReason).toMatch(/400/)
   })
 
   it('stays at or under 600 tokens per classification with 5 long examples', async () => {

@@ -42,8 +42,10 @@ describe('CostLedger reservations', () => {
     expect(ledger.isPriced('unpriced')).toBe(false)
   })
 
-  it('estimates prompt tokens on the safe side: 3 characters a token plus 4 a message', () => {
+  it('estimates prompt tokens on the safe side: 3 UTF-8 bytes a token plus 4 a message', () => {
     expect(estimatePromptTokens([{ content: 'x'.repeat(300) }, { content: '' }])).toBe(108)
+    // A CJK character is about a token: 3 bytes, not a third of a token.
+    expect(estimatePromptTokens([{ content: '数据库连接超时' }])).toBe(7 + 4)
   })
 })
 

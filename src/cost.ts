@@ -16,18 +16,19 @@ export interface Reservation {
 }
 
 /**
- * Characters per token when estimating a prompt before it is sent. Real tokenizers give about 4 for
- * English prose and nearer 3 for JSON, paths and identifiers: 3 over-estimates, which is the safe
- * side of a spending cap.
+ * UTF-8 bytes per token when estimating a prompt before it is sent. Real tokenizers give about 4 for
+ * English prose, nearer 3 for JSON, paths and identifiers, and about one token per CJK character
+ * (3 bytes): 3 over-estimates, which is the safe side of a spending cap.
  */
-const CHARS_PER_TOKEN = 3
+const BYTES_PER_TOKEN = 3
 /** Per-message overhead of the chat format (role and separators), as OpenAI documents it. */
 const TOKENS_PER_MESSAGE = 4
 
 /** Prompt tokens of a request, estimated from its messages before it is sent. */
 export function estimatePromptTokens(messages: Array<{ content: string }>): number {
   return messages.reduce(
-    (sum, m) => sum + Math.ceil(m.content.length / CHARS_PER_TOKEN) + TOKENS_PER_MESSAGE,
+    (sum, m) =>
+      sum + Math.ceil(Buffer.byteLength(m.content, 'utf8') / BYTES_PER_TOKEN) + TOKENS_PER_MESSAGE,
     0
   )
 }
