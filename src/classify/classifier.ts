@@ -53,7 +53,7 @@ export interface LlmClassifierOptions {
 }
 
 /**
- * `max-cost-usd`: each request's cost is estimated (prompt ≈ characters / 3, plus the largest answer
+ * `max-cost-usd`: each request's cost is estimated (prompt ≈ UTF-8 bytes / 3, plus the largest answer
  * allowed) and reserved before it is sent; once a reservation would pass the cap, that request and
  * every later one go to the heuristic, with one warning for the run. Unpriced models cost 0 and are
  * not capped (one warning says so).
