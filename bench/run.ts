@@ -38,6 +38,7 @@ import { SentryClient } from '../src/sentry.js'
 import { Budget } from '../src/http.js'
 import { issueSignature } from '../src/signature.js'
 import { serialBaseline, type SerialResult } from './serial.js'
+import { fewShotLines, fewShotTokens, type FewShotFigures } from './few-shot.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const LAT = { sentry: 150, github: 100, llm: 850 } as const
@@ -363,6 +364,19 @@ function coldStart(
 
 // ---------------------------------------------------------------------------------------------
 
+/** Issue #10: tokens per classification with 5 few-shot examples must stay at or under this. */
+const FEW_SHOT_TARGET = 600
+const fewShotTarget = (f: FewShotFigures) =>
+  `${f.with.total <= FEW_SHOT_TARGET ? 'PASS' : 'MISS'}  tokens per classification with 5 few-shot examples <= ${FEW_SHOT_TARGET}: ${f.with.total} (without: ${f.without.total})`
+
+// `npm run bench -- --only few-shot`: just the few-shot figure (seconds, not minutes; writes nothing).
+if (process.argv.includes('--only') && process.argv.includes('few-shot')) {
+  const figures = await fewShotTokens(50)
+  for (const l of fewShotLines(figures)) out(l)
+  out(`  ${fewShotTarget(figures)}`)
+  process.exit(0)
+}
+
 const benchStart = performance.now()
 const FORMULA = [
   `Injected latency per request: Sentry s=${LAT.sentry} ms, GitHub g=${LAT.github} ms, LLM m=${LAT.llm} ms; max-concurrency c=${CONCURRENCY} (the default).`,
@@ -666,6 +680,10 @@ out(
   `cold start ${cold.medianMs.toFixed(0)} ms median of ${COLD_RUNS} (clean env ${coldClean.medianMs.toFixed(0)} ms, bare node ${floor.medianMs.toFixed(0)} ms); bundle ${(bundleBytes / 1024 / 1024).toFixed(2)} MiB (${(bundleGzip / 1024).toFixed(0)} KiB gzipped); process max RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`
 )
 out()
+const fewShot = await fewShotTokens(50)
+const fewShotText = [...fewShotLines(fewShot), `  ${fewShotTarget(fewShot)}`]
+for (const l of fewShotText) out(l)
+out()
 out('Targets (issue #4)')
 for (const [name, value, ok] of targets) out(`  ${ok ? 'PASS' : 'MISS'}  ${name}: ${value}`)
 const totalS = (performance.now() - benchStart) / 1000
@@ -696,6 +714,12 @@ const md: string[] = [
   '## Targets (issue #4)',
   '',
   ...targets.map(([name, value, ok]) => `- ${ok ? '✅' : '❌'} ${name}: ${value}`),
+  '',
+  '## Tokens per classification with and without few-shot examples (issue #10)',
+  '',
+  '```text',
+  ...fewShotText,
+  '```',
   '',
   '## Details',
   '',

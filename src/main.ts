@@ -135,7 +135,7 @@ export async function createClients(
     config.githubToken,
     config.holysheepApiKey ?? ''
   ])
-  const ledger = new CostLedger(config.prices)
+  const ledger = new CostLedger(config.prices, config.maxCostUsd)
   const sentry = new SentryClient({
     baseUrl: config.sentryUrl,
     token: config.sentryToken,
@@ -168,7 +168,7 @@ export async function createClients(
           }),
           ledger,
           redact,
-          warn: message => options.warn?.(redact(message), 'LLM unavailable')
+          warn: (message, title) => options.warn?.(redact(message), title ?? 'LLM unavailable')
         })
   return { budget, redact, ledger, sentry, github, classifier }
 }

@@ -29,6 +29,8 @@ export interface Classification {
   model: string | null
   /** Why the heuristic was used instead of the LLM, when it was a fallback. */
   fallbackReason?: string
+  /** The GitHub issue whose correction by a person gave these labels (heuristic only). */
+  correctedOn?: number
 }
 
 const CATEGORY_SYNONYMS: Record<string, Category> = {

@@ -4,7 +4,7 @@ import type { ChatMessage } from './prompt.js'
 import type { Dispatcher } from 'undici'
 
 /** Room for two sentences of cause and three of action, in JSON, with margin. */
-const MAX_COMPLETION_TOKENS = 400
+export const MAX_COMPLETION_TOKENS = 400
 
 const completionSchema = z.looseObject({
   model: z.string().nullish(),
