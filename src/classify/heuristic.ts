@@ -8,13 +8,17 @@ const LOCATION_FRAMES = 3
 interface Evidence {
   /** Exception types and messages of the issue and of the latest event's chain, and the title. */
   text: string
+  /** The exception type names alone. */
+  types: string
   /** Culprit, and file names and functions of the frames nearest the crash. */
   location: string
 }
 
 function evidenceOf(issue: SentryIssue, event: EventContext | null): Evidence {
   const join = (parts: Array<string | null | undefined>) => parts.filter(Boolean).join('\n')
+  const types = [issue.exceptionType, ...(event?.exceptions ?? []).map(e => e.type)]
   return {
+    types: join(types),
     text: join([
       issue.exceptionType,
       issue.exceptionValue,
@@ -76,7 +80,10 @@ export function classifyHeuristically(
 ): Classification {
   const evidence = evidenceOf(issue, event)
   const rule = RULES.find(
-    r => r.text?.test(evidence.text) === true || r.location?.test(evidence.location) === true
+    r =>
+      r.text?.test(evidence.text) === true ||
+      r.location?.test(evidence.location) === true ||
+      r.type?.test(evidence.types) === true
   )
   const where = issue.culprit ? ` in ${issue.culprit}` : ''
   const text = rule && rule.category !== 'Unknown' ? CATEGORY_TEXT[rule.category] : null
