@@ -19,6 +19,11 @@ export type Split = (typeof SPLITS)[number]
 export interface EvalItem {
   id: string
   split: Split
+  /**
+   * When the item was written: 1 the first 210 (split before any tuning), 2 written after the first
+   * rule freeze and measured once before being tuned on, 3 written after the second freeze (fresh).
+   */
+  round: number
   category: Category
   severity: Severity
   /** Labelled on purpose although another label is defensible; the reason says which. */
@@ -31,6 +36,7 @@ export interface EvalItem {
 const itemSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/, { error: 'id must be kebab-case' }),
   split: z.enum(SPLITS),
+  round: z.number().int().min(1),
   category: z.enum(CATEGORIES),
   severity: z.enum(SEVERITIES),
   ambiguous: z.boolean(),

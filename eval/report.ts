@@ -1,6 +1,6 @@
 /** The figures of one eval run, and their text form for `npm run eval`. */
 import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../src/taxonomy.js'
-import type { EvalItem, Split } from './dataset.js'
+import { SPLITS, type EvalItem, type Split } from './dataset.js'
 import {
   accuracy,
   confusionMatrix,
@@ -29,6 +29,8 @@ export interface SplitFigures {
 export interface Report {
   title: string
   splits: Record<Split | 'all', SplitFigures>
+  /** By round and split (`round 3 holdout`), in round order. */
+  rounds: Array<{ round: number; split: Split; figures: SplitFigures }>
   categories: Record<'all' | 'holdout', Record<Category, LabelScore>>
   categoryMatrix: Confusion<Category>
   severityMatrix: Confusion<Severity>
@@ -56,6 +58,18 @@ export function buildReport(title: string, predictions: Prediction[]): Report {
   return {
     title,
     splits: { tune: figures(tune), holdout: figures(holdout), all: figures(predictions) },
+    rounds: [...new Set(predictions.map(p => p.item.round))]
+      .sort((a, b) => a - b)
+      .flatMap(round =>
+        SPLITS.map(split => ({
+          round,
+          split,
+          figures: figures(
+            predictions.filter(p => p.item.round === round && p.item.split === split)
+          )
+        }))
+      )
+      .filter(r => r.figures.items > 0),
     categories: {
       all: perLabel(CATEGORIES, categoryPairs(predictions)),
       holdout: perLabel(CATEGORIES, categoryPairs(holdout))
@@ -90,17 +104,20 @@ function matrixLines<L extends string>(labels: readonly L[], matrix: Confusion<L
 export function formatReport(report: Report): string {
   const { splits } = report
   const row = (name: string, f: SplitFigures) =>
-    `| ${name.padEnd(7)} | ${String(f.items).padStart(5)} | ${percent(f.category).padStart(8)} | ${percent(f.severity).padStart(8)} |`
+    `| ${name.padEnd(10)} | ${String(f.items).padStart(5)} | ${percent(f.category).padStart(8)} | ${percent(f.severity).padStart(8)} |`
   const score = (s: LabelScore) =>
     `${percent(s.precision).padStart(9)} ${percent(s.recall).padStart(8)} ${String(s.support).padStart(5)}`
   const lines = [
     report.title,
     '',
-    '| split   | items | category | severity |',
-    '|---------|------:|---------:|---------:|',
+    '| split      | items | category | severity |',
+    '|------------|------:|---------:|---------:|',
     row('tune', splits.tune),
     row('holdout', splits.holdout),
     row('all', splits.all),
+    '',
+    'By round (when the items were written; eval/README.md):',
+    ...report.rounds.map(r => row(`r${r.round} ${r.split}`, r.figures)),
     '',
     `${'category'.padEnd(18)}${'precision'.padStart(9)} ${'recall'.padStart(8)} ${'items'.padStart(5)}   ${'(holdout only)'.padStart(24)}`,
     ...CATEGORIES.map(
