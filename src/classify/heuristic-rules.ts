@@ -82,11 +82,19 @@ export const RULES: Rule[] = [
   },
   {
     category: 'Logic',
-    text: /\b(SecurityError|NotAllowedError|QuotaExceededError|InvalidStateError|DataCloneError)\b|requires android\.permission/,
+    text: /\b(SecurityError|NotAllowedError|QuotaExceededError|InvalidStateError|DataCloneError)\b|requires android\.permission|BadTokenException|is your activity running/,
     cause:
       'The browser or OS refused an operation the code assumed it could do (a permission, a storage quota or a user-gesture policy).',
     action:
       'Catch the refusal where the code calls the API, fall back gracefully, and request the permission first where one exists.'
+  },
+  {
+    category: 'Network',
+    text: /remote certificate is invalid|certificate chain|UntrustedRoot|certificate verify failed|CERTIFICATE_VERIFY_FAILED|\bx509: |self-signed certificate|SSLHandshakeException|SSLPeerUnverified/i,
+    cause:
+      'A TLS connection failed certificate validation (expired, self-signed or untrusted certificate, or a hostname mismatch).',
+    action:
+      'Check the certificate the host presents, its expiry and chain, and the trust store of the client.'
   },
   {
     category: 'Database',
@@ -106,7 +114,7 @@ export const RULES: Rule[] = [
   },
   {
     category: 'Database',
-    text: /\(?SQLSTATE[ =:]*[0-9A-Z]{5}|\bP[12]\d{3}\b|Unique constraint failed|OOM command not allowed|\bWRONGTYPE\b|\bMongo(Server|BulkWrite)Error\b|\bE11000\b|SQLITE_[A-Z]+|SQLite\w*Exception|\bPG::|ActiveRecord::(?!RecordNotFound)\w+|DbUpdate(Concurrency)?Exception|\bSqlException|\bPostgresException|PSQLException|MySQL\w*Exception|\bpq: |\bsql: (?!no rows)|StaleDataError|PendingRollbackError|SerializationFailure|could not serialize access|deadlock|violates (unique|foreign key|not-null|check|exclusion) constraint|duplicate key|relation "[^"]+" does not exist|column [\w."]+ does not exist|statement timeout|canceling statement due to|no such table|value too long for type|invalid input syntax for type|out of range for type|numeric field overflow|StaleObjectState|OptimisticLock\w*|updated or deleted by another transaction|Lock wait timeout|Connection terminated unexpectedly|database is locked|Sequelize\w*Error|QueryFailedError|Prisma\w*Error|IntegrityError|InsufficientPrivilege|UniqueViolation|ConstraintViolation|DataIntegrityViolation|TransactionRollback|server closed the connection unexpectedly|expected to (update|affect) \d+ row|permission denied for (table|relation|schema|sequence|database|function|view)/i
+    text: /\(?SQLSTATE[ =:]*[0-9A-Z]{5}|\bP[12]\d{3}\b|Unique constraint failed|OOM command not allowed|\bWRONGTYPE\b|\bMongo(Server|BulkWrite)Error\b|\bE11000\b|SQLITE_[A-Z]+|SQLite\w*Exception|\bPG::|ActiveRecord::(?!RecordNotFound|RecordInvalid)\w+|DbUpdate(Concurrency)?Exception|\bSqlException|\bPostgresException|PSQLException|MySQL\w*Exception|\bpq: |\bsql: (?!no rows)|StaleDataError|PendingRollbackError|SerializationFailure|could not serialize access|deadlock|violates (unique|foreign key|not-null|check|exclusion) constraint|duplicate key|relation "[^"]+" does not exist|column [\w."]+ does not exist|statement timeout|canceling statement due to|no such table|value too long for type|invalid input syntax for type|out of range for type|numeric field overflow|StaleObjectState|OptimisticLock\w*|updated or deleted by another transaction|Lock wait timeout|Connection terminated unexpectedly|connection already closed|\bInterfaceError\b|Core ?Data|NSPersistentStore|read-only transaction|RetryLimitExceeded|database is locked|Sequelize\w*Error|QueryFailedError|Prisma\w*Error|IntegrityError|InsufficientPrivilege|UniqueViolation|ConstraintViolation|DataIntegrityViolation|TransactionRollback|server closed the connection unexpectedly|expected to (update|affect) \d+ row|permission denied for (table|relation|schema|sequence|database|function|view)/i
   },
   {
     category: 'Authentication',
@@ -118,15 +126,15 @@ export const RULES: Rule[] = [
   },
   {
     category: 'Authentication',
-    text: /\b(TokenExpiredError|JsonWebTokenError|NotBeforeError|ExpiredSignatureError|InvalidSignatureError|InvalidTokenError|InvalidBearerTokenException|JwtException|JWT::\w+|SecurityToken\w*Exception|BadCredentialsException|AccessDeniedException|AuthenticationException|NotAuthenticated|PermissionDenied|InvalidAuthenticityToken|UnauthorizedError|AuthenticationError|NoCredentialsError|CredentialRetrievalError|ExpiredToken|InvalidAccessKeyId|SignatureDoesNotMatch|UnrecognizedClientException|InvalidClientTokenId|AccessDenied|invalid_grant|invalid_client)\b|oauth2?: |\bAccess (is )?denied\b|\bjwt (expired|malformed|must be provided)|invalid signature|token (has )?(is )?expired|Signature has expired|Signature verification failed|ID token has expired|\bCSRF\b|authenticity token|credentials were not provided|Invalid API Key|unauthori[sz]ed|unauthenticated|\bforbidden\b|not authori[sz]ed|permission to perform|sign-?in|status code 40[13]\b|\bHTTP 40[13]\b|\b40[13] (Client Error|Unauthorized|Forbidden)\b|\blogin failed\b|\bAADSTS\d+|\w*Authentication(Error|Exception)\b|\bNotAuthorized\w*|\bsession\b.*\b(mismatch|hijack\w*|fixation)\b/i
+    text: /\b(TokenExpiredError|JsonWebTokenError|NotBeforeError|ExpiredSignatureError|InvalidSignatureError|InvalidTokenError|InvalidBearerTokenException|JwtException|JWT::\w+|SecurityToken\w*Exception|BadCredentialsException|AccessDeniedException|AuthenticationException|NotAuthenticated|PermissionDenied|InvalidAuthenticityToken|UnauthorizedError|AuthenticationError|NoCredentialsError|CredentialRetrievalError|ExpiredToken|InvalidAccessKeyId|SignatureDoesNotMatch|UnrecognizedClientException|InvalidClientTokenId|AccessDenied|invalid_grant|invalid_client)\b|oauth2?: |\bAccess (is )?denied\b|\bjwt (expired|malformed|must be provided)|invalid signature|token (has )?(is )?expired|Signature has expired|Signature verification failed|ID token has expired|\bCSRF\b|authenticity token|credentials were not provided|Invalid API Key|unauthori[sz]ed|unauthenticated|\bforbidden\b|not authori[sz]ed|permission to perform|sign-?in|status code 40[13]\b|\bHTTP 40[13]\b|\b40[13] (Client Error|Unauthorized|Forbidden)\b|\blogin failed\b|\bAADSTS\d+|Username and Password not accepted|\bInvalid login\b|\b535[ -]5\.7\.8\b|BadCredentials|(^|\n)Authenticate(\n|$)|\w*Authentication(Error|Exception)\b|\bNotAuthorized\w*|\bsession\b.*\b(mismatch|hijack\w*|fixation)\b/i
   },
   {
     category: 'External Service',
-    text: /\bStripe\w*Error\b|Stripe::\w+|\bTwilio\w*Exception\b|ServiceUnavailableError|Aws::\w+::Errors::|googleapi: Error|BrokenCircuitException|circuit is (now )?open|An API error occurred|\breq_[A-Za-z0-9]{8,}|\bRateLimitError\b|ThrottlingException|Rate exceeded|reduce your request rate|\bSlowDown\b|rate_limit_exceeded|Too Many Requests|\bNoSuchKey\b|\bNoSuchBucket\b/i
+    text: /\bStripe\w*Error\b|Stripe::\w+|\bTwilio\w*Exception\b|ServiceUnavailableError|Aws::\w+::Errors::|googleapi: Error|BrokenCircuitException|circuit is (now )?open|An API error occurred|\breq_[A-Za-z0-9]{8,}|\bRateLimitError\b|ThrottlingException|Rate exceeded|reduce your request rate|\bSlowDown\b|rate_limit_exceeded|Too Many Requests|\bNoSuchKey\b|\bNoSuchBucket\b|\bAPIConnectionError\b|overloaded|Error code: 5\d\d\b/i
   },
   {
     category: 'Network',
-    text: /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|ECONNABORTED|ERR_NETWORK)\b|getaddrinfo|\[Errno (111|110|104|113|101|-2|-3|-5)\]|socket hang up|connection (refused|reset|timed out|aborted)|Name or service not known|nodename nor servname|failure in name resolution|no such host|No such host is known|dial tcp|i\/o timeout|context deadline exceeded|Client\.Timeout|timed out|timeout of \d+ms exceeded|\btimeout\b|NSURLErrorDomain|UnknownHostException|Unable to resolve host|SocketTimeoutException|ConnectException|Failed to connect to|NoRouteToHostException|SSLHandshakeException|CERTIFICATE_VERIFY_FAILED|\bSSLError\b|SSLCertVerificationError|certificate (has expired|verify failed)|self-signed certificate|\bx509: |certificate signed by unknown authority|unexpected end of stream|closed idle connection|\bAbortError\b|operation was aborted|Failed to fetch|NetworkError when attempting|\bLoad failed\b|\bNetwork ?Error\b|fetch failed|\b14 UNAVAILABLE\b|MaxRetriesPerRequestError|EndpointConnectionError|ConnectTimeout|ReadTimeout|\bConnectionError\b|Net::(Read|Open|Write)Timeout|Faraday::(ConnectionFailed|TimeoutError)|ResourceAccessException|RetryableException|TaskCanceledException|Broken pipe/i
+    text: /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|ECONNABORTED|ERR_NETWORK)\b|getaddrinfo|\[Errno (111|110|104|113|101|-2|-3|-5)\]|socket hang up|connection (refused|reset|timed out|aborted)|Name or service not known|nodename nor servname|failure in name resolution|no such host|No such host is known|dial tcp|i\/o timeout|context deadline exceeded|Client\.Timeout|timed out|timeout of \d+ms exceeded|\btimeout\b|NSURLErrorDomain|UnknownHostException|Unable to resolve host|SocketTimeoutException|ConnectException|Failed to connect to|NoRouteToHostException|SSLHandshakeException|CERTIFICATE_VERIFY_FAILED|\bSSLError\b|SSLCertVerificationError|certificate (has expired|verify failed)|self-signed certificate|\bx509: |certificate signed by unknown authority|unexpected end of stream|closed idle connection|\bGOAWAY\b|Unable to connect to|\bAbortError\b|operation was aborted|Failed to fetch|NetworkError when attempting|\bLoad failed\b|\bNetwork ?Error\b|fetch failed|\b14 UNAVAILABLE\b|MaxRetriesPerRequestError|EndpointConnectionError|ConnectTimeout|ReadTimeout|\bConnectionError\b|Net::(Read|Open|Write)Timeout|Faraday::(ConnectionFailed|TimeoutError)|ResourceAccessException|RetryableException|TaskCanceledException|Broken pipe/i
   },
   {
     category: 'External Service',
@@ -138,18 +146,18 @@ export const RULES: Rule[] = [
   },
   {
     category: 'Infrastructure',
-    text: /out of memory|\bOutOfMemory\w*|\bMemoryError\b|\bOOM(Killed)?\b|heap limit|heap space|Allocation failed|\bENOSPC\b|No space left|not enough space on the disk|disk (is )?full|\bE[MN]FILE\b|Too many open files|\[Errno (24|28)\]|\bSIGKILL\b|signal 9|exit code 137|WorkerLostError|Worker exited prematurely|WatchdogTermination|\bwatchdog\b|ImproperlyConfigured|environment variable|Missing required (env|config)\w*|key not found: "[A-Z][A-Z0-9_]*"|Cannot find module|MODULE_NOT_FOUND|EADDRINUSE|address already in use|spawn \S+ ENOENT|No such file or directory|\bENOENT\b|BeanCreationException|Failed to determine a suitable driver|\bNotRegistered\b|\bSIGTERM\b|segmentation fault|Could not load (file or )?assembly|\bsecret\b.{0,40}\b(not found|can't find|does not exist|missing)|can't find the specified secret|ALLOWED_HOSTS|DisallowedHost|TimeLimitExceeded|\w*Allocation\w*Exception|allocation of \d+ \w+ failed|config(uration)? (error|missing|invalid)/i
+    text: /out of memory|\bOutOfMemory\w*|\bMemoryError\b|\bOOM(Killed)?\b|heap limit|heap space|Allocation failed|\bENOSPC\b|No space left|not enough space on the disk|disk (is )?full|\bE[MN]FILE\b|Too many open files|\[Errno (24|28)\]|\bSIGKILL\b|signal 9|exit code 137|WorkerLostError|Worker exited prematurely|WatchdogTermination|\bwatchdog\b|ImproperlyConfigured|environment variable|Missing required (env|config)\w*|key not found: "[A-Z][A-Z0-9_]*"|Cannot find module|MODULE_NOT_FOUND|EADDRINUSE|address already in use|spawn \S+ ENOENT|No such file or directory|\bENOENT\b|BeanCreationException|Failed to determine a suitable driver|\bNotRegistered\b|\bSIGTERM\b|segmentation fault|Could not load (file or )?assembly|\bsecret\b.{0,40}\b(not found|can't find|does not exist|missing)|can't find the specified secret|ALLOWED_HOSTS|DisallowedHost|TimeLimitExceeded|\w*Allocation\w*Exception|\bENOMEM\b|Cannot allocate memory|not enough memory|Disk quota exceeded|\[Errno 122\]|allocation of \d+ \w+ failed|config(uration)? (error|missing|invalid)/i
   },
   {
     category: 'Logic',
-    text: /\bDoesNotExist\b|RecordNotFound|no rows in result set|matching query does not exist|Couldn't find \w+ with/i,
+    text: /\bDoesNotExist\b|RecordNotFound|NoResultFound|No row was found|no rows in result set|matching query does not exist|Couldn't find \w+ with/i,
     cause: 'The code looked up a record that does not exist and did not handle the not-found case.',
     action:
       'Answer a missing record with a 404 or an explicit empty result instead of an exception, and check where the stale id comes from.'
   },
   {
     category: 'Logic',
-    text: /\bis null\b|on Null values|\bnull reference|\bNoneType\b|undefined (local variable or )?method|\w*(Decode|Decoding|Unmarshal\w*|Parse|Parsing|Encoding)(Error|Exception)\b|\b\w*CancellationException\b|Job was cancell?ed/i
+    text: /\bis null\b|on Null values|\bnull reference|\bNoneType\b|undefined (local variable or )?method|\w*(Decode|Decoding|Unmarshal\w*|Parse|Parsing|Encoding)(Error|Exception)\b|\b\w*CancellationException\b|Job was cancell?ed|PayloadTooLarge|entity too large|Cannot deserialize|MismatchedInput|nil map|DecompressionBomb|Validation failed/i
   },
   {
     category: 'Database',
@@ -191,13 +199,13 @@ export const RULES: Rule[] = [
   },
   {
     category: 'Logic',
-    type: /decod|encod|unicode|pars|json|unmarshal|format|argument|\btype|null|\bnil|value|key|index|range|assert|cast|state|validat|not-?allowed|security|cancel|template|method|undefined/i
+    type: /runtime\.Error|deserializ|decod|encod|unicode|pars|json|unmarshal|format|argument|\btype|null|\bnil|value|key|index|range|assert|cast|state|validat|not-?allowed|security|cancel|template|method|undefined/i
   }
 ]
 
 /** Severity one step up: money, security, data loss, or the service or its database down. */
 export const GRAVE =
-  /too many (clients|connections)|remaining connection slots|QueuePool limit|HikariPool|Connection is not available|could not obtain a connection|ConnectionAcquireTimeout|pool (is )?exhausted|connection pool timeout|Unable to acquire JDBC Connection|Can't reach database server|database system is (starting up|shutting down)|password authentication failed|Login failed for user|MongoServerError[\s\S]*Authentication failed|OOM command not allowed|not-null constraint|expected to (update|affect) \d+ row|\bsession\b.*\b(mismatch|hijack\w*|fixation)\b|Target container is not a DOM element|ExpiredToken|out of memory|OutOfMemory|MemoryError|\bOOM\b|SIGKILL|signal 9|WorkerLost|Worker exited prematurely|ENOSPC|No space left|not enough space on the disk|Too many open files|\bEMFILE\b|ImproperlyConfigured|environment variable|key not found: "[A-Z][A-Z0-9_]*"|Cannot find module|EADDRINUSE|BeanCreationException|\bNotRegistered\b/i
+  /too many (clients|connections)|remaining connection slots|QueuePool limit|HikariPool|Connection is not available|could not obtain a connection|ConnectionAcquireTimeout|pool (is )?exhausted|connection pool timeout|Unable to acquire JDBC Connection|Timeout acquiring a connection|read-only transaction|RetryLimitExceeded|ENOMEM|Cannot allocate memory|not enough memory|Disk quota exceeded|Can't reach database server|database system is (starting up|shutting down)|password authentication failed|Login failed for user|MongoServerError[\s\S]*Authentication failed|OOM command not allowed|not-null constraint|expected to (update|affect) \d+ row|\bsession\b.*\b(mismatch|hijack\w*|fixation)\b|Target container is not a DOM element|ExpiredToken|out of memory|OutOfMemory|MemoryError|\bOOM\b|SIGKILL|signal 9|WorkerLost|Worker exited prematurely|ENOSPC|No space left|not enough space on the disk|Too many open files|\bEMFILE\b|ImproperlyConfigured|environment variable|key not found: "[A-Z][A-Z0-9_]*"|Cannot find module|EADDRINUSE|BeanCreationException|\bNotRegistered\b/i
 
 /** Money: a charge, payment, invoice, subscription billing or bank transfer. */
 export const MONEY =
@@ -205,7 +213,7 @@ export const MONEY =
 
 /** Severity one step down: expected outcomes, the user's own side, or recovered. */
 export const BENIGN =
-  /Failed to fetch(?! dynamically)|NetworkError when attempting|\bLoad failed\b|^Network Error$|\bERR_NETWORK\b|NSURLErrorDomain[\s\S]*(-1009|-999|offline|cancel)|Unable to resolve host|user cancel\w*|\bjwt expired|token (has )?(is )?expired|TokenExpired|ExpiredSignature|Signature has expired|Jwt expired|ID token has expired|SecurityTokenExpired|credentials were not provided|Bad credentials|CSRF token authenticity|DoesNotExist|RecordNotFound|no rows in result set|\bNoSuchKey\b|ZodError|ValidationError|invalid literal for|not in a correct format|invalid date|is not a valid\b|CardError|card was declined|insufficient funds|card_declined|Minified React error #(418|419|422|423|425)|Hydration failed|Non-Error promise rejection|\bAbortError\b|operation was aborted|\w*CancellationException|Job was cancell?ed|NotAllowedError|Invalid HTTP_HOST header|DisallowedHost/im
+  /Failed to fetch(?! dynamically)|NetworkError when attempting|\bLoad failed\b|^Network Error$|\bERR_NETWORK\b|NSURLErrorDomain[\s\S]*(-1009|-999|-1005|offline|cancel|connection was lost)|Unable to resolve host|user cancel\w*|\bjwt expired|token (has )?(is )?expired|TokenExpired|ExpiredSignature|Signature has expired|Jwt expired|ID token has expired|SecurityTokenExpired|credentials were not provided|Bad credentials|CSRF token authenticity|DoesNotExist|RecordNotFound|no rows in result set|\bNoSuchKey\b|ZodError|ValidationError|invalid literal for|not in a correct format|invalid date|is not a valid\b|CardError|card was declined|insufficient funds|card_declined|Minified React error #(418|419|422|423|425)|Hydration failed|Non-Error promise rejection|\bAbortError\b|operation was aborted|\w*CancellationException|Job was cancell?ed|NotAllowedError|Invalid HTTP_HOST header|DisallowedHost|NoResultFound|Cast to \w+ failed|entity too large|Validation failed/im
 
 /** Known browser noise: Low whatever the volume. */
 export const NOISE = /^(Error: )?Script error\.?$|ResizeObserver loop/im
