@@ -89,7 +89,8 @@ const annotationSchema = z
     return null
   })
 
-const issueSchema = z
+/** One issue of Sentry's issue listing, validated and reduced to the facts the action uses. */
+export const issueSchema = z
   .looseObject({
     id: z.union([z.string(), z.number()]).transform(String),
     shortId: z.string(),
@@ -214,7 +215,8 @@ const exceptionValueSchema = z.looseObject({
     .nullish()
 })
 
-const eventSchema = z
+/** A Sentry event (latest event of an issue), reduced to its exception chain and crash frames. */
+export const eventSchema = z
   .looseObject({
     release: z.union([z.string(), z.looseObject({ version: z.string() }), z.null()]).nullish(),
     tags: z.array(z.looseObject({ key: z.string(), value: z.unknown() })).nullish(),

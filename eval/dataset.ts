@@ -1,0 +1,78 @@
+/**
+ * The labelled evaluation set (eval/issues.jsonl): one JSON object a line, each a Sentry issue as
+ * the org issues endpoint sends it, its latest event as the events endpoint sends it, and the labels
+ * a person gave it. Issue and event go through the action's own schemas (src/sentry.ts), so the
+ * classifiers see exactly what they would see in a run.
+ */
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { z } from 'zod'
+import { eventSchema, issueSchema, type EventContext, type SentryIssue } from '../src/sentry.js'
+import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../src/taxonomy.js'
+
+export const DATASET_PATH = join(dirname(fileURLToPath(import.meta.url)), 'issues.jsonl')
+
+export const SPLITS = ['tune', 'holdout'] as const
+export type Split = (typeof SPLITS)[number]
+
+export interface EvalItem {
+  id: string
+  split: Split
+  /**
+   * When the item was written: 1 the first 210 (split before any tuning), 2 written after the first
+   * rule freeze and measured once before being tuned on, 3 written after the second freeze (fresh).
+   */
+  round: number
+  category: Category
+  severity: Severity
+  /** Labelled on purpose although another label is defensible; the reason says which. */
+  ambiguous: boolean
+  reason: string
+  issue: SentryIssue
+  event: EventContext | null
+}
+
+const itemSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/, { error: 'id must be kebab-case' }),
+  split: z.enum(SPLITS),
+  round: z.number().int().min(1),
+  category: z.enum(CATEGORIES),
+  severity: z.enum(SEVERITIES),
+  ambiguous: z.boolean(),
+  reason: z.string().min(10),
+  issue: issueSchema,
+  event: eventSchema.nullable()
+})
+
+/** Parses the JSONL text; a bad line throws an error naming its line number and id. */
+export function parseDataset(text: string, source = 'eval/issues.jsonl'): EvalItem[] {
+  const items: EvalItem[] = []
+  const ids = new Set<string>()
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return
+    const where = `${source} line ${index + 1}`
+    let raw: unknown
+    try {
+      raw = JSON.parse(line)
+    } catch (error) {
+      throw new Error(`${where}: not JSON (${(error as Error).message})`)
+    }
+    const parsed = itemSchema.safeParse(raw)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const id = (raw as { id?: unknown } | null)?.id
+      throw new Error(
+        `${where}${typeof id === 'string' ? ` (${id})` : ''}: ${issue?.path.join('.') || 'item'} ${issue?.message}`
+      )
+    }
+    if (ids.has(parsed.data.id)) throw new Error(`${where}: duplicate id ${parsed.data.id}`)
+    ids.add(parsed.data.id)
+    items.push(parsed.data)
+  })
+  return items
+}
+
+export function loadDataset(path = DATASET_PATH): EvalItem[] {
+  return parseDataset(readFileSync(path, 'utf8'), path)
+}
