@@ -16,6 +16,7 @@ import {
   type RouteContext,
   type RouteResult
 } from './server.js'
+import { codeRoutes, type FakeCodeOptions } from './github-code.js'
 
 // ---------------------------------------------------------------------------------------------
 // types
@@ -154,6 +155,8 @@ export interface FakeGitHubOptions {
   latencyMs?: number | undefined
   /** x-ratelimit-limit (default 1000, the GITHUB_TOKEN limit) */
   rateLimit?: number | undefined
+  /** a code repository: trees, contents, commits and GraphQL blame (github-code.ts) */
+  code?: FakeCodeOptions | undefined
 }
 
 export interface FakeGitHub {
@@ -1165,7 +1168,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       { method: 'POST', pattern: `${r}/labels`, handler: postLabel },
       { method: 'GET', pattern: `${r}/labels/:name`, handler: getLabel },
       { method: 'PATCH', pattern: `${r}/labels/:name`, handler: patchLabel },
-      { method: 'DELETE', pattern: `${r}/labels/:name`, handler: deleteLabel }
+      { method: 'DELETE', pattern: `${r}/labels/:name`, handler: deleteLabel },
+      ...(opts.code ? codeRoutes(opts.code, { ...opts, prefix, serverUrl, api: () => api }) : [])
     ]
   })
   api = `${server.url}${prefix}`

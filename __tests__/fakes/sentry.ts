@@ -16,6 +16,7 @@ import {
   type RouteContext,
   type RouteResult
 } from './server.js'
+import { releaseRoute, type SentryReleaseInput } from './sentry-releases.js'
 
 // ---------------------------------------------------------------------------------------------
 // types
@@ -156,6 +157,8 @@ export interface FakeSentryOptions {
   /** false: the token has no user behind it, so posting comments → 403 (default true) */
   userToken?: boolean | undefined
   latencyMs?: number | undefined
+  /** release details (`releases/{version}/`, sentry-releases.ts) */
+  releases?: SentryReleaseInput[] | undefined
 }
 
 export interface FakeSentry {
@@ -1186,7 +1189,8 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
       { method: 'GET', pattern: `${base}/issues/:id/comments/`, handler: listComments },
       { method: 'GET', pattern: `${base}/issues/:id/notes/`, handler: listComments },
       { method: 'POST', pattern: `${base}/issues/:id/comments/`, handler: postComment },
-      { method: 'POST', pattern: `${base}/issues/:id/notes/`, handler: postComment }
+      { method: 'POST', pattern: `${base}/issues/:id/notes/`, handler: postComment },
+      releaseRoute(base, opts)
     ]
   })
 
