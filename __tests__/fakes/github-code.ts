@@ -118,7 +118,7 @@ export function codeRoutes(
   const prefix = `${base.prefix}/repos/:owner/:repo`
   // GitHub Enterprise Server serves GraphQL at /api/graphql next to its REST /api/v3.
   const graphqlPath = base.prefix.endsWith('/api/v3')
-    ? `${base.prefix.slice(0, -3)}graphql`
+    ? base.prefix.replace(/\/v3$/, '/graphql')
     : `${base.prefix}/graphql`
   const contents = async (ctx: RouteContext): Promise<RouteResult> => {
     const denied = guard(ctx)

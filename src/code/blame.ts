@@ -90,13 +90,14 @@ async function blameBatch(
   })
   let repository: Record<string, unknown> | null = null
   let errors: NonNullable<GraphqlErrorLike['errors']> = []
+  const timeout = AbortSignal.timeout(timeoutMs)
   try {
     const data = await reader.octokit.graphql<{ repository: Record<string, unknown> | null }>(
       blameQuery(batch.length),
       {
         ...variables,
         // A timed-out blame is not retried: the issue is opened without it.
-        request: { retries: 0, signal: AbortSignal.timeout(timeoutMs) }
+        request: { retries: 0, signal: timeout }
       }
     )
     repository = data.repository
@@ -107,7 +108,7 @@ async function blameBatch(
       repository = (e.data as { repository?: Record<string, unknown> | null })?.repository ?? null
       errors = e.errors ?? []
     } else {
-      const timedOut = /abort|timeout|timed out/i.test(`${e?.name ?? ''} ${e?.message ?? ''}`)
+      const timedOut = timeout.aborted
       const access = accessError(
         error,
         `asking GitHub for the blame of ${batch.length} file(s)`,

@@ -188,7 +188,11 @@ async function contextFor(
   blame: Array<BlameRequest & { sentryId: string }>
 ): Promise<CodeContext> {
   const event = item.event
-  if (!event?.inAppFrames || r.denied) return emptyContext(event?.inAppFrames ?? false)
+  if (!event?.inAppFrames) return emptyContext(false)
+  if (r.denied) {
+    r.warnings.add('permission', item.sentryId, '')
+    return emptyContext(true)
+  }
   const { config } = deps
   try {
     const commit = await r.commit(event.release)
