@@ -5,6 +5,9 @@ import { inline, link, neutraliseMentions } from './render.js'
 /** GitHub allows at most 10 assignees per issue (API-NOTES F6). */
 export const MAX_ASSIGNEES = 10
 
+/** A CODEOWNERS line may list any number of owners; the body names the first ones. */
+const MAX_OWNERS = 20
+
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
 const TEAM = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/
 const SHA = /^[0-9a-f]{7,40}$/
@@ -37,8 +40,12 @@ function ownersLine(ctx: CodeContext, mention: boolean): string | null {
     ...owners.teams.map(t => person(t, TEAM, mention)),
     ...owners.emails.map(e => inline(e, 120))
   ]
+  const shown =
+    names.length > MAX_OWNERS
+      ? [...names.slice(0, MAX_OWNERS), `and ${names.length - MAX_OWNERS} more`]
+      : names
   const source = `${inline(owners.file, 40)}, ${inline(owners.pattern, 200)}`
-  return `**Owners** (${source}): ${names.length > 0 ? names.join(', ') : 'none (the matching line names no owner)'}`
+  return `**Owners** (${source}): ${shown.length > 0 ? shown.join(', ') : 'none (the matching line names no owner)'}`
 }
 
 function suspectLine(ctx: CodeContext, mention: boolean): string | null {

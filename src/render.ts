@@ -162,6 +162,8 @@ export interface IssueBodyInput {
   event: EventContext | null
   signature: string | null
   redact: (s: string) => string
+  /** The code section (`renderCodeSection` of render-code.ts), placed after the stack. */
+  codeSection?: string
 }
 
 /** The GitHub issue body: the triage first, then the Sentry facts, then the stack, then the marker's twin footer. */
@@ -223,9 +225,10 @@ export function renderIssueBody(input: IssueBodyInput): string {
   const footer =
     '<sub>Opened by sentry-triage. Text from Sentry and the LLM is shown as data; labels come only from fixed lists.</sub>'
   // The stack takes what is left, so the body is never cut inside its code fence.
-  const room = MAX_BODY - head.length - footer.length - 4
+  const code = input.codeSection ? `${input.codeSection}\n\n` : ''
+  const room = MAX_BODY - head.length - code.length - footer.length - 4
   const stack = fittedCodeBlock(frames ? `${exception}\n${frames}` : exception, room)
-  const body = `${head}\n${stack}\n\n${footer}`
+  const body = `${head}\n${stack}\n\n${code}${footer}`
   if (body.length <= MAX_BODY) return body
   // Only reachable with a head beyond any real issue; the head holds no code fence to leave open.
   return `${body.slice(0, body.lastIndexOf('\n', MAX_BODY))}\n\n_(truncated)_`
