@@ -106,12 +106,12 @@ function candidates(frame: EventFrame): string[] {
   return out
 }
 
-/** `dist/routes/cart.js` → `routes/cart.ts`, `routes/cart.tsx`: the source of a compiled file. */
+/** `app/dist/routes/cart.js` → `app/routes/cart.ts`, `…tsx`: the source of a compiled file. */
 function sourcesOf(path: string): string[] {
   const ext = /\.(m|c)?js$/.exec(path)?.[0] ?? ''
   const segments = path.slice(0, -ext.length).split('/')
-  const build = segments.findIndex(s => BUILD_DIRS.has(s))
-  const rest = build >= 0 ? segments.slice(build + 1) : segments
+  const build = segments.findLastIndex(s => BUILD_DIRS.has(s))
+  const rest = build >= 0 ? [...segments.slice(0, build), ...segments.slice(build + 1)] : segments
   return (SOURCE_EXTENSIONS[ext] ?? []).map(e => `${rest.join('/')}${e}`)
 }
 
