@@ -491,3 +491,19 @@ describe('missing pieces never block, and each kind is warned once', () => {
     expect(count(s.github, /^\/graphql$/, 'POST')).toBe(3)
   })
 })
+
+describe('issues without a stack', () => {
+  it('get no context and cost no request', async () => {
+    const s = await setup(SHAPES_REPO)
+    const { event } = parseLatestEvent({
+      entries: [{ type: 'message', data: { formatted: 'hi' } }]
+    })
+    const { contexts, warnings } = await resolveCodeContexts(s.deps(), [
+      { sentryId: '1', event },
+      { sentryId: '2', event: null }
+    ])
+    expect(contexts.size).toBe(0)
+    expect(warnings).toEqual([])
+    expect(s.github.requests).toHaveLength(0)
+  })
+})

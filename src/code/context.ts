@@ -20,6 +20,8 @@ export type { SuspectCommit } from './blame.js'
 
 /** The frames the body links: the in-app frames nearest the crash, as the stack block shows them. */
 const MAX_FRAMES = 8
+/** Distinct releases resolved at once: GitHub asks integrations not to flood it with parallel reads. */
+const RELEASE_CONCURRENCY = 4
 /** A blame that takes longer is skipped (very large files can time out on GitHub's side). */
 const BLAME_TIMEOUT_MS = 10_000
 
@@ -71,6 +73,7 @@ export interface CodeContextDeps {
 }
 
 export interface CodeContextResult {
+  /** By Sentry id; none for an issue whose latest event has no stack. */
   contexts: Map<string, CodeContext>
   /** One per kind of missing piece, saying why and how to fix it. */
   warnings: CodeWarning[]
@@ -257,8 +260,22 @@ export async function resolveCodeContexts(
   if (!deps.config.codeLinks && deps.config.assign.length === 0) return { contexts, warnings: [] }
   const r = new Resolver(deps)
   const blame: Array<BlameRequest & { sentryId: string }> = []
+  // Distinct releases are looked up a few at a time (their failures are cached and met below).
+  const releases = [
+    ...new Set(items.flatMap(i => (i.event?.inAppFrames ? [i.event.release ?? ''] : [])))
+  ]
+  await inPool(releases, RELEASE_CONCURRENCY, release =>
+    r.commit(release || null).then(
+      () => undefined,
+      () => undefined
+    )
+  )
   // One after another: the caches then make every later issue of the same release free.
-  for (const item of items) contexts.set(item.sentryId, await contextFor(r, deps, item, blame))
+  for (const item of items) {
+    // Without a stack there is nothing to link, and nothing to explain.
+    if (item.event && item.event.stack.length > 0)
+      contexts.set(item.sentryId, await contextFor(r, deps, item, blame))
+  }
   if (blame.length > 0 && !r.denied) {
     const unique = [...new Map(blame.map(b => [`${b.sha}:${b.path}:${b.line}`, b])).values()]
     const outcomes = await blameLines(r.reader, unique, deps.blameTimeoutMs ?? BLAME_TIMEOUT_MS)
@@ -277,4 +294,17 @@ export async function resolveCodeContexts(
   const warnings = r.warnings.list()
   for (const w of warnings) deps.debug?.(`code context: ${w.kind} for ${w.issues.length} issue(s)`)
   return { contexts, warnings }
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function inPool<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>
+): Promise<void> {
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T)
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
