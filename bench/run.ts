@@ -39,6 +39,7 @@ import { Budget } from '../src/http.js'
 import { issueSignature } from '../src/signature.js'
 import { serialBaseline, type SerialResult } from './serial.js'
 import { fewShotLines, fewShotTokens, type FewShotFigures } from './few-shot.js'
+import { codeContextFigures, renderCodeContextFigures } from './code.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const LAT = { sentry: 150, github: 100, llm: 850 } as const
@@ -734,5 +735,9 @@ const md: string[] = [
   `Bench wall time: ${totalS.toFixed(0)} s; load average at start ${loadAtStart}, at end ${load()}.`,
   ''
 ]
+// Owners and code context (issue #8): GitHub requests per new issue with the stage on and off.
+const codeLines = renderCodeContextFigures(await codeContextFigures())
+md.push('## Owners and code context (issue #8)', '', ...codeLines, '')
+out(codeLines.join('\n'))
 writeFileSync(join(ROOT, 'bench/results.md'), md.join('\n'))
 out('wrote bench/results.md')

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
-import { eventSchema, issueSchema, type EventContext, type SentryIssue } from '../src/sentry.js'
+import { issueSchema, type EventContext, type SentryIssue } from '../src/sentry.js'
+import { parseLatestEvent } from '../src/sentry-event.js'
 import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../src/taxonomy.js'
 
 export const DATASET_PATH = join(dirname(fileURLToPath(import.meta.url)), 'issues.jsonl')
@@ -42,7 +43,16 @@ const itemSchema = z.object({
   ambiguous: z.boolean(),
   reason: z.string().min(10),
   issue: issueSchema,
-  event: eventSchema.nullable()
+  event: z.unknown().transform((raw, ctx) => {
+    if (raw === null) return null
+    const { event, skipped } = parseLatestEvent(raw)
+    if (!event || skipped.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: `event not read as Sentry sends it: ${skipped.join(', ') || 'not an object'}`
+      })
+    return event
+  })
 })
 
 /** Parses the JSONL text; a bad line throws an error naming its line number and id. */

@@ -55,6 +55,8 @@ export interface IssueBodyInput {
   redact: (s: string) => string
   /** The closed GitHub issue this one reopens in spirit (`on-regression: new`). */
   regressionOf?: number
+  /** The code section (`renderCodeSection` of render-code.ts), placed after the stack. */
+  codeSection?: string
 }
 
 /** The GitHub issue body, all of it the action's section: the triage first, then the Sentry facts, then the stack. */
@@ -123,9 +125,10 @@ export function renderIssueBody(input: IssueBodyInput): string {
   const footer =
     '<sub>Opened by sentry-triage. Text from Sentry and the LLM is shown as data; labels come only from fixed lists.</sub>'
   // The stack takes what is left, so the body is never cut inside its code fence.
-  const room = MAX_BODY - head.length - footer.length - SECTION_ROOM
+  const code = input.codeSection ? `${input.codeSection}\n\n` : ''
+  const room = MAX_BODY - head.length - code.length - footer.length - SECTION_ROOM
   const stack = fittedCodeBlock(frames ? `${exception}\n${frames}` : exception, room)
-  const content = `${head}\n${stack}\n\n${footer}`
+  const content = `${head}\n${stack}\n\n${code}${footer}`
   if (content.length <= MAX_BODY - SECTION_ROOM) return renderSection(marker, content)
   // Only reachable with a head beyond any real issue; the head holds no code fence to leave open.
   const cutAt = content.lastIndexOf('\n', MAX_BODY - SECTION_ROOM)

@@ -1,6 +1,9 @@
 import { z } from 'zod'
 import { HttpClient, HttpError, type Budget, type Sleep } from './http.js'
 import type { Dispatcher } from 'undici'
+import { parseLatestEvent, type EventContext } from './sentry-event.js'
+
+export type { EventContext, EventFrame, StackFrame } from './sentry-event.js'
 
 /** Sentry pages hold at most 100 issues. */
 const PAGE_SIZE = 100
@@ -8,8 +11,6 @@ const PAGE_SIZE = 100
 const MAX_PAGES = 20
 /** Sentry takes many `group=` ids in one request; 100 keeps the URL short (API-NOTES F1). */
 const GROUP_BATCH = 100
-/** Stack context for the prompt: the crashing frames say most; more only costs tokens. */
-const MAX_FRAMES = 8
 
 /** The facts of one Sentry issue that the action uses, from the org issues endpoint. */
 export interface SentryIssue {
@@ -36,27 +37,6 @@ export interface SentryIssue {
   annotations: Array<{ displayName: string; url: string }>
 }
 
-export interface StackFrame {
-  filename: string | null
-  function: string | null
-  lineNo: number | null
-  inApp: boolean
-  /** The source line that ran, when Sentry has it. */
-  line: string | null
-}
-
-/** What the latest event adds: the exception chain and the in-app frames nearest the crash. */
-export interface EventContext {
-  exceptions: Array<{ type: string | null; value: string | null }>
-  frames: StackFrame[]
-  release: string | null
-  environment: string | null
-  request: { method: string | null; url: string | null } | null
-}
-
-// NOTE: under zod 4 a union containing z.undefined() does not make a key optional: an absent key
-// fails `optionalString`. The issue schema uses `optionalText` below instead; the event schemas still
-// use this one (their parsing is being rewritten separately): switch them to `optionalText` too.
 const optionalString = z
   .union([z.string(), z.number(), z.null(), z.undefined()])
   .transform(v => (v === null || v === undefined || v === '' ? null : String(v)))
@@ -177,76 +157,43 @@ const projectSchema = z.looseObject({
   slug: z.string()
 })
 
-const frameSchema = z
+/** What a Sentry release says about its commit (`GET /organizations/{org}/releases/{version}/`). */
+export interface SentryRelease {
+  version: string
+  /** The newest commit Sentry associated with the release, and the repository Sentry names for it. */
+  lastCommit: { id: string; repository: string | null } | null
+  /** Commits given when the release was created (`refs`), per repository. */
+  refs: Array<{ repository: string | null; commit: string }>
+  /** A ref given to the release (a tag, branch or SHA). */
+  ref: string | null
+}
+
+const releaseSchema = z
   .looseObject({
-    filename: optionalString,
-    absPath: optionalString,
-    module: optionalString,
-    function: optionalString,
-    lineNo: z.number().nullish(),
-    inApp: z.boolean().nullish(),
-    context: z.array(z.tuple([z.number(), z.string().nullable()]).rest(z.unknown())).nullish()
+    version: z.string(),
+    ref: optionalString.catch(null),
+    lastCommit: z
+      .looseObject({
+        id: z.string(),
+        repository: z.looseObject({ name: optionalString }).nullish().catch(null)
+      })
+      .nullish()
+      .catch(null),
+    refs: z
+      .array(
+        z.looseObject({ repository: optionalString, commit: z.string() }).nullable().catch(null)
+      )
+      .nullish()
+      .catch(null)
   })
-  .transform((f): StackFrame => ({
-    filename: f.filename ?? f.absPath ?? f.module,
-    function: f.function,
-    lineNo: f.lineNo ?? null,
-    inApp: f.inApp === true,
-    line: f.context?.find(([n]) => n === f.lineNo)?.[1]?.trim() ?? null
+  .transform((raw): SentryRelease => ({
+    version: raw.version,
+    ref: raw.ref,
+    lastCommit: raw.lastCommit
+      ? { id: raw.lastCommit.id, repository: raw.lastCommit.repository?.name ?? null }
+      : null,
+    refs: (raw.refs ?? []).flatMap(r => (r ? [{ repository: r.repository, commit: r.commit }] : []))
   }))
-
-const exceptionValueSchema = z.looseObject({
-  type: optionalString,
-  value: optionalString,
-  stacktrace: z
-    .looseObject({
-      frames: z
-        .array(
-          frameSchema.catch({
-            filename: null,
-            function: null,
-            lineNo: null,
-            inApp: false,
-            line: null
-          })
-        )
-        .nullish()
-    })
-    .nullish()
-})
-
-/** A Sentry event (latest event of an issue), reduced to its exception chain and crash frames. */
-export const eventSchema = z
-  .looseObject({
-    release: z.union([z.string(), z.looseObject({ version: z.string() }), z.null()]).nullish(),
-    tags: z.array(z.looseObject({ key: z.string(), value: z.unknown() })).nullish(),
-    entries: z.array(z.looseObject({ type: z.string(), data: z.unknown() })).nullish()
-  })
-  .transform((event): EventContext => {
-    const entries = event.entries ?? []
-    const exceptionData = z
-      .looseObject({ values: z.array(exceptionValueSchema).nullish() })
-      .safeParse(entries.find(e => e.type === 'exception')?.data)
-    const values = exceptionData.success ? (exceptionData.data.values ?? []) : []
-    // Sentry orders exceptions innermost first and frames oldest call first: the crash is last.
-    const crashing = values.at(-1)
-    const allFrames = crashing?.stacktrace?.frames ?? []
-    const inApp = allFrames.filter(f => f.inApp)
-    const frames = (inApp.length > 0 ? inApp : allFrames).slice(-MAX_FRAMES)
-    const requestData = z
-      .looseObject({ method: optionalString, url: optionalString })
-      .safeParse(entries.find(e => e.type === 'request')?.data)
-    const release = event.release
-    return {
-      exceptions: values.map(v => ({ type: v.type, value: v.value })),
-      frames,
-      release: typeof release === 'string' ? release : (release?.version ?? null),
-      environment: (event.tags ?? []).find(t => t.key === 'environment')?.value?.toString() ?? null,
-      request: requestData.success
-        ? { method: requestData.data.method, url: requestData.data.url }
-        : null
-    }
-  })
 
 export interface SentryClientOptions {
   baseUrl: string
@@ -258,6 +205,8 @@ export interface SentryClientOptions {
   dispatcher?: Dispatcher
   /** Where a skipped, malformed issue of a listing is reported. */
   warn?: (message: string) => void
+  /** Detail for the log, e.g. the fields of an event that could not be read. */
+  debug?: (message: string) => void
 }
 
 export interface ListOptions {
@@ -296,10 +245,12 @@ export class SentryClient {
   private readonly http: HttpClient
   private readonly org: string
   private readonly warn: (message: string) => void
+  private readonly debug: (message: string) => void
 
   constructor(options: SentryClientOptions) {
     this.org = options.org
     this.warn = options.warn ?? (() => {})
+    this.debug = options.debug ?? (() => {})
     this.http = new HttpClient({
       service: 'Sentry',
       baseUrl: `${options.baseUrl}/api/0`,
@@ -469,10 +420,35 @@ export class SentryClient {
     const response = await this.http.request({
       method: 'GET',
       url: this.orgPath(`issues/${encodeURIComponent(issueId)}/events/latest/${params}`),
-      schema: z.union([eventSchema, z.unknown().transform(() => null)]),
+      schema: z.unknown(),
       acceptStatus: [404]
     })
-    return response.status === 404 ? null : response.data
+    if (response.status === 404) return null
+    const { event, skipped } = parseLatestEvent(response.data)
+    if (skipped.length > 0) {
+      this.debug(
+        `The latest event of Sentry issue ${issueId} had fields of an unexpected shape, left out: ${skipped.join(', ')}`
+      )
+    }
+    return event
+  }
+
+  /**
+   * A release's commits as Sentry knows them (API-NOTES F3), or null when Sentry has no such
+   * release or will not say (a token without project:read): the commit is then found elsewhere.
+   */
+  async getRelease(version: string): Promise<SentryRelease | null> {
+    const response = await this.http.request({
+      method: 'GET',
+      url: this.orgPath(`releases/${encodeURIComponent(version)}/`),
+      schema: z.union([releaseSchema, z.unknown().transform(() => null)]),
+      acceptStatus: [403, 404]
+    })
+    if (response.status !== 200 || response.data === null) {
+      this.debug(`Sentry has no readable release '${version}' (${response.status})`)
+      return null
+    }
+    return response.data
   }
 
   /**

@@ -32,6 +32,7 @@ import {
 import { searchHandler } from './github-search.js'
 
 export type { GitHubIssueEvent, PersonEdit, StateReason } from './github-events.js'
+import { codeRoutes, type FakeCodeOptions } from './github-code.js'
 
 // ---------------------------------------------------------------------------------------------
 // types
@@ -176,6 +177,8 @@ export interface FakeGitHubOptions {
   searchLagMs?: number | undefined
   /** search rate limit per minute (GitHub: 30 authenticated); unset = unlimited */
   searchPerMinute?: number | undefined
+  /** a code repository: trees, contents, commits and GraphQL blame (github-code.ts) */
+  code?: FakeCodeOptions | undefined
 }
 
 export interface FakeGitHub {
@@ -1305,7 +1308,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       { method: 'POST', pattern: `${r}/labels`, handler: postLabel },
       { method: 'GET', pattern: `${r}/labels/:name`, handler: getLabel },
       { method: 'PATCH', pattern: `${r}/labels/:name`, handler: patchLabel },
-      { method: 'DELETE', pattern: `${r}/labels/:name`, handler: deleteLabel }
+      { method: 'DELETE', pattern: `${r}/labels/:name`, handler: deleteLabel },
+      ...(opts.code ? codeRoutes(opts.code, { ...opts, prefix, serverUrl, api: () => api }) : [])
     ]
   })
   api = `${server.url}${prefix}`

@@ -69,6 +69,7 @@ export type {
   SentryExternalIssue,
   SentryInstallationSeed
 } from './sentry-links.js'
+import { releaseRoute, type SentryReleaseInput } from './sentry-releases.js'
 
 // ---------------------------------------------------------------------------------------------
 // types
@@ -209,6 +210,8 @@ export interface FakeSentryOptions {
   /** false: the token has no user behind it, so posting comments → 403 (default true) */
   userToken?: boolean | undefined
   latencyMs?: number | undefined
+  /** release details (`releases/{version}/`, sentry-releases.ts) */
+  releases?: SentryReleaseInput[] | undefined
   /** Sentry App installations listed by the org (a number = that many `sentry-triage…` apps; default 1) */
   installations?: number | SentryInstallationSeed[] | undefined
   /** POST …/external-issues/ answers 403 (an integration token without event:write) */
@@ -1394,7 +1397,8 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
       { method: 'GET', pattern: `${base}/issues/:id/comments/`, handler: listComments },
       { method: 'GET', pattern: `${base}/issues/:id/notes/`, handler: listComments },
       { method: 'POST', pattern: `${base}/issues/:id/comments/`, handler: postComment },
-      { method: 'POST', pattern: `${base}/issues/:id/notes/`, handler: postComment }
+      { method: 'POST', pattern: `${base}/issues/:id/notes/`, handler: postComment },
+      releaseRoute(base, opts)
     ]
   })
 

@@ -6,6 +6,7 @@ import { startFakeSentry, type FakeSentry, type FakeSentryOptions } from './sent
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from './github.js'
 import { startFakeLlm, type FakeLlm, type FakeLlmOptions } from './llm.js'
 import { seedScenario, type Seed } from './seed.js'
+import { seedCode } from './seed-code.js'
 import { run, type ActionIO, type RunOptions } from '../../src/main.js'
 import type { TriageReport } from '../../src/triage.js'
 
@@ -38,12 +39,15 @@ export interface WorldOptions {
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const now = options.now ?? new Date()
   const seed = options.seed ?? seedScenario({ now })
+  // The code repository behind the seeded issues (permalinks, CODEOWNERS, blame) and its releases.
+  const code = seedCode(seed)
   const sentry = await startFakeSentry({
     token: SENTRY_TOKEN,
     org: 'acme',
     projects: seed.projects,
     issues: seed.issues,
     events: seed.events,
+    releases: code.releases,
     now: () => now,
     ...options.sentry
   })
@@ -60,6 +64,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         created_at: now.toISOString()
       }
     ],
+    code: code.code,
     ...options.github
   })
   const llm = await startFakeLlm({ apiKey: LLM_KEY, ...options.llm })

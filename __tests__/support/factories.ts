@@ -46,6 +46,20 @@ export function eventContext(overrides: Partial<EventContext> = {}): EventContex
     release: 'checkout-api@1.4.2',
     environment: 'production',
     request: null,
+    stack: [
+      {
+        filename: 'app/checkout.ts',
+        absPath: '/app/app/checkout.ts',
+        module: null,
+        package: null,
+        function: 'pay',
+        lineNo: 42,
+        colNo: 7,
+        inApp: true,
+        line: 'const total = cart.items.length'
+      }
+    ],
+    inAppFrames: true,
     ...overrides
   }
 }
