@@ -7,6 +7,7 @@ import type { TriageDeps } from './context.js'
 import { routeIssue, type Route } from './classify/routing.js'
 import type { Classification } from './taxonomy.js'
 import { errorMessage } from './http.js'
+import { similarCorrections, type Correction } from './classify/corrections.js'
 
 export interface Classified {
   classification: Classification
@@ -16,8 +17,14 @@ export interface Classified {
 
 export class ClassificationStage {
   private readonly events = new Map<string, Promise<EventContext | null>>()
+  /** The corrected issues whose labels were offered as examples: what `corrections.used` counts. */
+  readonly usedCorrections = new Set<number>()
 
-  constructor(private readonly deps: TriageDeps) {}
+  /** `corrections`: people's corrections seen this run (empty without learn-from-corrections). */
+  constructor(
+    private readonly deps: TriageDeps,
+    private readonly corrections: Correction[] = []
+  ) {}
 
   /** The latest event's context, memoised: a missing one only costs the prompt its stack. */
   event(issue: SentryIssue): Promise<EventContext | null> {
@@ -37,7 +44,9 @@ export class ClassificationStage {
     const { config, classifier } = this.deps
     const event = await this.event(issue)
     const route = routeIssue(issue, config.models, config.routing)
-    const classification = await classifier.classify(issue, event, route)
+    const examples = similarCorrections(issue, event, this.corrections)
+    for (const example of examples) this.usedCorrections.add(example.number)
+    const classification = await classifier.classify(issue, event, route, { examples })
     return { classification, route, event }
   }
 }

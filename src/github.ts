@@ -473,13 +473,27 @@ export class GitHubClient {
   }
 
   /** Assigns logins to an existing issue (GitHub ignores the ones it cannot assign). */
-  async addAssignees(number: number, assignees: string[]): Promise<void> {
-    if (assignees.length === 0) return
+  /**
+   * Assigns logins to an existing issue. GitHub skips the ones it cannot assign without an error
+   * (API-NOTES F6), so the answer's assignees are returned for the caller to compare.
+   */
+  async addAssignees(number: number, assignees: string[]): Promise<string[]> {
+    if (assignees.length === 0) return []
+    let assigned: string[] = []
     await this.onIssue(
       `assigning issue #${number}`,
-      ref => this.octokit.rest.issues.addAssignees({ ...ref, assignees }),
+      async ref => {
+        const { data } = await this.octokit.rest.issues.addAssignees({ ...ref, assignees })
+        assigned =
+          parseAnswer(
+            z.looseObject({ assignees: z.array(z.looseObject({ login: z.string() })).nullish() }),
+            data,
+            'POST /repos/{owner}/{repo}/issues/{number}/assignees'
+          ).assignees?.map(a => a.login) ?? []
+      },
       number
     )
+    return assigned
   }
 
   /** Rewrites an issue body (to extend a shared issue's marker, or record a new tier). */

@@ -16,6 +16,7 @@ import { joinShared } from './writes/join.js'
 import { createIssue } from './writes/create.js'
 import { labelSpec } from './labels.js'
 import { errorMessage } from './http.js'
+import { resolveCodeContexts, type CodeContext } from './code/context.js'
 
 export interface Candidates {
   issues: SentryIssue[]
@@ -150,6 +151,10 @@ export async function runIntake(
   const prefetch = eachLimited(toClassify, config.maxConcurrency, async group => {
     if (!ctx.budget?.exhausted) await stage.event(group.members[0]!.issue)
   })
+  const code = codeContexts(ctx, stage, toClassify, prefetch).catch((error: unknown) => {
+    log.warning(`Code context was not looked up: ${errorMessage(error)}`, 'Code context')
+    return new Map<string, CodeContext>()
+  })
   // The labels every new issue carries are created while the first classifications run.
   const queue = new WriteQueue()
   if (!ctx.dry && config.createIssues && plan.groups.some(g => g.members.some(m => !m.linked)))
@@ -177,7 +182,7 @@ export async function runIntake(
       rows.push(...failAll(ctx, issues, `classification failed: ${errorMessage(error)}`))
       return
     }
-    queue.push(async () => void rows.push(...(await writeGroup(ctx, group, classified))))
+    queue.push(async () => void rows.push(...(await writeGroup(ctx, group, classified, code))))
   })
   await prefetch
   await queue.drain()
@@ -188,7 +193,8 @@ export async function runIntake(
 async function writeGroup(
   ctx: WriteContext,
   group: Group,
-  classified: Classified | null
+  classified: Classified | null,
+  code: Promise<Map<string, CodeContext>>
 ): Promise<IssueResult[]> {
   const rows: IssueResult[] = []
   for (const { issue, linked } of group.members.filter(m => m.linked)) {
@@ -210,12 +216,48 @@ async function writeGroup(
     else if (!classified) throw new Error('no classification')
     else
       rows.push(
-        ...(await createIssue(ctx, { issues: unlinked, ...classified, signature: group.signature }))
+        ...(await createIssue(ctx, {
+          issues: unlinked,
+          ...classified,
+          signature: group.signature,
+          code: (await code).get(unlinked[0]!.id) ?? null
+        }))
       )
   } catch (error) {
     rows.push(...failAll(ctx, unlinked, errorMessage(error)))
   }
   return rows
+}
+
+/**
+ * Permalinks, owners and suspect commits for the issues this run may open, looked up together once
+ * their latest events are in (blame is batched across them), while the classifications run. Missing
+ * pieces never block an issue: each kind is one warning.
+ */
+async function codeContexts(
+  ctx: WriteContext,
+  stage: ClassificationStage,
+  groups: Group[],
+  eventsFetched: Promise<void>
+): Promise<Map<string, CodeContext>> {
+  const { config, github, sentry, log } = ctx
+  const leads = groups
+    .filter(g => g.members.some(m => !m.linked) && !ctx.tracked.forSignature(g.signature))
+    .map(g => g.members.find(m => !m.linked)!.issue)
+  // Dry-run shows what would be opened, not its code context: blame is a GraphQL POST, and a dry
+  // run sends nothing but plain reads.
+  if (ctx.dry || leads.length === 0 || (!config.codeLinks && config.assign.length === 0))
+    return new Map()
+  await eventsFetched
+  const items = await Promise.all(
+    leads.map(async issue => ({ sentryId: issue.id, event: await stage.event(issue) }))
+  )
+  const { contexts, warnings } = await resolveCodeContexts(
+    { config, octokit: github.octokit, sentry, debug: m => log.debug(m) },
+    items
+  )
+  for (const warning of warnings) log.warning(warning.message, 'Code context')
+  return contexts
 }
 
 /** Failed rows, each with one warning: they are retried by the next run. */

@@ -72,7 +72,8 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
 
     const { budget, redact, ledger, sentry, github, classifier } = await createClients(config, {
       ...options,
-      warn: (message, title) => warnings.warning(scrub(message), title)
+      warn: (message, title) => warnings.warning(scrub(message), title),
+      debug: message => io.debug(scrub(message))
     })
 
     const { runTriage } = await import(/* webpackMode: "eager" */ './triage.js')
@@ -114,7 +115,10 @@ function warningKind(title: string): string {
 /** The clients of one run, wired from the config: shared by `run()` and the benchmark's serial baseline. */
 export async function createClients(
   config: Config,
-  options: Omit<RunOptions, 'io' | 'env'> & { warn?: (message: string, title: string) => void } = {}
+  options: Omit<RunOptions, 'io' | 'env'> & {
+    warn?: (message: string, title: string) => void
+    debug?: (message: string) => void
+  } = {}
 ) {
   // Eager chunks: bundled in dist/index.js, but evaluated only once the inputs are valid, so a bad
   // input exits before Octokit and the clients are even initialised.
@@ -142,7 +146,8 @@ export async function createClients(
     org: config.sentryOrg,
     timeoutMs: config.requestTimeoutMs,
     budget,
-    warn: message => options.warn?.(message, 'Sentry issue skipped')
+    warn: message => options.warn?.(message, 'Sentry issue skipped'),
+    debug: message => options.debug?.(message)
   })
   const github = new GitHubClient({
     token: config.githubToken,

@@ -74,6 +74,16 @@ export function renderSummary(report: TriageReport, ledger: CostLedger): string 
       '',
       `> [!WARNING]\n> The LLM was abandoned for the rest of the run: ${inline(report.breakerReason, 300)}. Those issues were classified by the heuristic.`
     )
+  if (report.capReason)
+    lines.push(
+      '',
+      `> [!NOTE]\n> The LLM spend cap stopped further LLM requests: ${inline(report.capReason, 200)}. The rest were classified by the heuristic and are upgraded by a later run.`
+    )
+  if (report.corrections.seen > 0)
+    lines.push(
+      '',
+      `${report.corrections.seen} correction(s) by people seen; ${report.corrections.used} used as examples for this run's classifications.`
+    )
   if (report.duplicatesClosed > 0)
     lines.push(
       '',

@@ -13,6 +13,7 @@ import { runFollowUp } from './followup.js'
 import { closeRaceDuplicates } from './writes/race.js'
 import { tally, type IssueResult, type Tally } from './results.js'
 import { errorMessage } from './http.js'
+import { findCorrections, type Correction } from './classify/corrections.js'
 
 export type { Logger, TriageDeps } from './context.js'
 export type { IssueResult, ResultAction } from './results.js'
@@ -24,9 +25,11 @@ export interface TriageReport extends Tally {
   listingTruncated: boolean
   duplicatesClosed: number
   breakerReason: string | null
+  /** Why the spend cap stopped LLM requests, if it did. */
+  capReason: string | null
   dryRun: boolean
   /** People's corrections seen among the listed issues, and those used in prompts or rules. */
-  corrections?: { seen: number; used: number }
+  corrections: { seen: number; used: number }
 }
 
 /** Which passes run: both on a schedule; one issue's follow-up alone for a webhook that says so. */
@@ -69,7 +72,8 @@ export async function runTriage(
     createdAfter: new Date(now.getTime() - CREATED_AFTER_SLACK_MS).toISOString(),
     createdNumbers: new Set()
   }
-  const stage = new ClassificationStage(deps)
+  const corrections = config.learnFromCorrections ? correctionsAmong(ctx.tracked) : []
+  const stage = new ClassificationStage(deps, corrections)
   const intake = passes.intake
     ? await runIntake(ctx, stage, candidates.issues)
     : { rows: [], deferred: 0 }
@@ -99,8 +103,23 @@ export async function runTriage(
     listingTruncated: candidates.truncated,
     duplicatesClosed,
     breakerReason: deps.classifier.breakerReason,
-    dryRun: config.dryRun
+    capReason: deps.classifier.capReason,
+    dryRun: config.dryRun,
+    corrections: { seen: corrections.length, used: stage.usedCorrections.size }
   }
+}
+
+/** People's corrections among the issues the run listed anyway: no request of their own. */
+function correctionsAmong(tracked: TrackedIndex): Correction[] {
+  return findCorrections(
+    tracked.marked().map(gh => ({
+      number: gh.number,
+      title: gh.title,
+      labels: gh.labels,
+      signature: gh.marker?.sig ?? null,
+      applied: gh.marker?.applied ?? null
+    }))
+  )
 }
 
 /**

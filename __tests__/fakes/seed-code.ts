@@ -119,8 +119,8 @@ export function seedCode(seed: Seed): { code: FakeCodeOptions; releases: SentryR
   })
   const refs: Record<string, string> = {}
   for (const version of releases) {
-    if (version !== 'checkout-api@2.15.0' && version !== 'web-frontend@5.2.1')
-      refs[version] = CODE_COMMITS.release
+    // checkout-api's release is found through Sentry's release commits; the others are tags.
+    if (version !== 'checkout-api@2.15.0') refs[version] = CODE_COMMITS.release
   }
   return {
     code: {

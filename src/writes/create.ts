@@ -8,6 +8,8 @@ import { labelSpec } from '../labels.js'
 import { renderIssueBody, renderTitle } from '../render.js'
 import { classifiedRow, type IssueResult } from '../results.js'
 import { linkInSentry, noteClassification } from './sentry-side.js'
+import { assigneesFor, renderCodeSection } from '../render-code.js'
+import type { CodeContext } from '../code/context.js'
 
 export interface NewIssuePlan {
   /** The lead Sentry issue first; the others share its signature. */
@@ -18,6 +20,8 @@ export interface NewIssuePlan {
   signature: string | null
   /** `on-regression: new`: the closed issue this one follows. */
   regressionOf?: number
+  /** Permalinks, owners and suspect commit of the lead's crash, when found. */
+  code?: CodeContext | null
 }
 
 /**
@@ -38,7 +42,8 @@ export async function createIssue(ctx: WriteContext, plan: NewIssuePlan): Promis
         action: plan.regressionOf ? 'would-reopen' : 'would-create',
         tier: plan.route.tier,
         plannedIssue: lead.id,
-        ...reason
+        ...reason,
+        ...codeFields(plan.code)
       })
     )
   }
@@ -51,7 +56,8 @@ export async function createIssue(ctx: WriteContext, plan: NewIssuePlan): Promis
     event: plan.event,
     signature: plan.signature,
     redact,
-    ...(plan.regressionOf ? { regressionOf: plan.regressionOf } : {})
+    ...(plan.regressionOf ? { regressionOf: plan.regressionOf } : {}),
+    codeSection: renderCodeSection(plan.code, { mentionOwners: config.mentionOwners, redact })
   })
   const created = await github.createIssue(
     {
@@ -68,6 +74,7 @@ export async function createIssue(ctx: WriteContext, plan: NewIssuePlan): Promis
   log.info(
     `Created ${created.url} for ${plan.issues.map(u => u.shortId).join(', ')}: ${c.severity} ${c.category}`
   )
+  await assignFromCode(ctx, created.number, plan.code)
   const linked = await linkInSentry(ctx, plan.issues, created)
   for (const issue of plan.issues) await noteClassification(ctx, issue, c, created.url)
   return plan.issues.map(issue =>
@@ -76,7 +83,42 @@ export async function createIssue(ctx: WriteContext, plan: NewIssuePlan): Promis
       githubIssue: created.url,
       tier: plan.route.tier,
       ...reason,
+      ...codeFields(plan.code),
       ...(linked.has(issue.id) ? { sentry: 'linked' as const } : {})
     })
   )
+}
+
+/** The `owners` and `suspectCommit` of a result row, when code context was looked for. */
+function codeFields(code: CodeContext | null | undefined): Partial<IssueResult> {
+  if (code === undefined) return {}
+  const owners = code?.owners
+  return {
+    owners: owners
+      ? [...owners.users.map(u => `@${u}`), ...owners.teams.map(t => `@${t}`), ...owners.emails]
+      : [],
+    suspectCommit: code?.suspect?.sha ?? null
+  }
+}
+
+/**
+ * `assign: codeowners, suspect-commit`: added after the create, since GitHub skips a login it
+ * cannot assign here instead of refusing the whole issue; the ones it skipped get one warning.
+ */
+async function assignFromCode(
+  ctx: WriteContext,
+  number: number,
+  code: CodeContext | null | undefined
+): Promise<void> {
+  const wanted = assigneesFor(code, ctx.config.assign)
+  if (wanted.length === 0) return
+  const assigned = new Set(
+    (await ctx.github.addAssignees(number, wanted)).map(l => l.toLowerCase())
+  )
+  const skipped = wanted.filter(login => !assigned.has(login.toLowerCase()))
+  if (skipped.length > 0)
+    ctx.log.warning(
+      `GitHub could not assign ${skipped.join(', ')} (from assign: ${ctx.config.assign.join(', ')}): they need access to the repository; the issue is left without them.`,
+      'Unassignable owners'
+    )
 }
