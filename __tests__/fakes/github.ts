@@ -2,7 +2,7 @@
  * Fake GitHub REST API: issues, labels and issue comments of ONE repository, with GitHub's
  * response shapes, validation errors (422 with `errors[]`), pagination `Link` headers
  * (`/repositories/{id}/...` URLs, like api.github.com), `x-ratelimit-*` headers on every
- * response, and helpers for primary and secondary rate limits.
+ * response, helpers for primary and secondary rate limits, and `repository_dispatch` (recorded).
  */
 import {
   bearer,
@@ -156,6 +156,12 @@ export interface FakeGitHubOptions {
   rateLimit?: number | undefined
 }
 
+export interface GitHubDispatch {
+  event_type: string
+  client_payload: Record<string, unknown>
+  at: number
+}
+
 export interface FakeGitHub {
   /** API base, e.g. http://127.0.0.1:PORT (plus apiPrefix) */
   url: string
@@ -166,6 +172,8 @@ export interface FakeGitHub {
   labels: GitHubLabel[]
   comments: GitHubComment[]
   requests: RecordedRequest[]
+  /** repository_dispatch events accepted by POST /repos/{owner}/{repo}/dispatches, in order */
+  dispatches: GitHubDispatch[]
   fault(match: FaultMatch, f: FaultSpec): void
   setLatency(ms: number): void
   close(): Promise<void>
@@ -245,6 +253,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
   const pulls: GitHubIssue[] = []
   const labels: GitHubLabel[] = []
   const comments: GitHubComment[] = []
+  const dispatches: GitHubDispatch[] = []
 
   // `api` is filled in once the server listens
   let api = ''
@@ -1104,6 +1113,34 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     return { status: 204 }
   }
 
+  // ---- repository_dispatch: event_type ≤ 100 chars, client_payload ≤ 10 keys and < 64 KB; 204
+
+  const createDispatch = (ctx: RouteContext): RouteResult => {
+    const docs = `${DOCS}/repos/repos#create-a-repository-dispatch-event`
+    const denied = guard(ctx, true, false, docs)
+    if (denied) return denied
+    const body = (ctx.body ?? {}) as Record<string, unknown>
+    const eventType = body.event_type
+    if (typeof eventType !== 'string' || eventType.length < 1 || eventType.length > 100)
+      return invalidRequest(
+        "For 'properties/event_type', is not a string of 1 to 100 characters.",
+        docs
+      )
+    const payload = body.client_payload ?? {}
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      return invalidRequest("For 'properties/client_payload', is not an object.", docs)
+    if (Object.keys(payload).length > 10)
+      return invalidRequest('No more than 10 properties are allowed; too many were supplied.', docs)
+    if (Buffer.byteLength(JSON.stringify(payload)) >= 65_536)
+      return invalidRequest('client_payload is too large.', docs)
+    dispatches.push({
+      event_type: eventType,
+      client_payload: payload as Record<string, unknown>,
+      at: Date.now()
+    })
+    return { status: 204 }
+  }
+
   // ---- server
 
   const rlHeaders = (): Record<string, string> => {
@@ -1165,7 +1202,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       { method: 'POST', pattern: `${r}/labels`, handler: postLabel },
       { method: 'GET', pattern: `${r}/labels/:name`, handler: getLabel },
       { method: 'PATCH', pattern: `${r}/labels/:name`, handler: patchLabel },
-      { method: 'DELETE', pattern: `${r}/labels/:name`, handler: deleteLabel }
+      { method: 'DELETE', pattern: `${r}/labels/:name`, handler: deleteLabel },
+      { method: 'POST', pattern: `${r}/dispatches`, handler: createDispatch }
     ]
   })
   api = `${server.url}${prefix}`
@@ -1179,6 +1217,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     pulls,
     labels,
     comments,
+    dispatches,
     requests: server.requests,
     fault: (m, f) => server.fault(m, f),
     setLatency: ms => server.setLatency(ms),
