@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { readConfig, type Config } from './config.js'
+import { readDispatch } from './dispatch.js'
 import { Budget, errorMessage } from './http.js'
 import { CostLedger } from './cost.js'
 import { createRedactor } from './redact.js'
@@ -53,7 +54,7 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
       .filter(Boolean)
     for (const secret of secrets) io.setSecret(secret)
     scrub = createRedactor(false, secrets)
-    const config = readConfig(getInput, options.env ?? process.env)
+    let config = readConfig(getInput, options.env ?? process.env)
     if (!secrets.includes(config.githubToken)) {
       // Outside Actions the token came from GITHUB_TOKEN: mask it all the same.
       io.setSecret(config.githubToken)
@@ -61,6 +62,14 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
       scrub = createRedactor(false, secrets)
     }
     warnUnimplemented(config, io)
+    // Started by the webhook relay (repository_dispatch): verified before any client exists, then
+    // exactly the Sentry issue it names. TODO(lead): 'follow-up' should run the follow-up pass for
+    // that issue; until it is wired, it gets an intake like 'triage'.
+    const dispatch = await readDispatch(options.env ?? process.env, config.sentryWebhookSecret, io)
+    if (dispatch?.mode === 'ignore') return undefined
+    if (dispatch?.mode === 'follow-up')
+      io.info(`The follow-up for a ${dispatch.action} issue is not wired yet: intake only.`)
+    if (dispatch) config = { ...config, sentryIssue: dispatch.sentryIssueId }
 
     const { budget, redact, ledger, sentry, github, classifier } = await createClients(config, {
       ...options,
@@ -158,12 +167,6 @@ function warnUnimplemented(config: Config, io: ActionIO): void {
   if (config.closeResolved) {
     io.warning(
       'close-resolved is not implemented yet: resolved Sentry issues leave their GitHub issues open.',
-      'Not implemented'
-    )
-  }
-  if (config.sentryWebhookSecret) {
-    io.warning(
-      'sentry-webhook-secret is not implemented yet: webhook payloads are not read.',
       'Not implemented'
     )
   }
