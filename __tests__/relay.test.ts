@@ -236,3 +236,13 @@ describe('relay: signed Sentry webhook → repository_dispatch', () => {
     }
   })
 })
+
+describe('the README’s repository_dispatch workflow', () => {
+  it('is examples/sentry-webhook.yml, the file the workflow linter checks', () => {
+    const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8')
+    const example = readFileSync(join(process.cwd(), 'examples', 'sentry-webhook.yml'), 'utf8')
+    expect(readme).toContain(`\`\`\`yaml\n${example}\`\`\``)
+    expect(example).toMatch(/repository_dispatch:\n {4}types: \[sentry-triage\]/)
+    expect(example).toContain('sentry-webhook-secret: ${{ secrets.SENTRY_CLIENT_SECRET }}')
+  })
+})

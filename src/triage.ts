@@ -21,6 +21,8 @@ export interface Logger {
   info(message: string): void
   warning(message: string, title?: string): void
   debug(message: string): void
+  /** After each classification: how many of this run's classifications are done (the CLI's progress line). */
+  onProgress?(classified: number, total: number): void
 }
 
 export type ResultAction =
@@ -274,6 +276,7 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
       .catch((error: unknown) => log.debug(`Labels not created ahead: ${errorMessage(error)}`))
   }
 
+  let progressed = 0
   await eachLimited(groups, config.maxConcurrency, async group => {
     const lead = group.members[0]!.issue
     if (deps.budget?.exhausted) {
@@ -295,6 +298,7 @@ export async function runTriage(deps: TriageDeps): Promise<TriageReport> {
         const route = routeIssue(lead, config.models, config.routing)
         const classification = await classifier.classify(lead, event, route)
         classified = { classification, route, event }
+        log.onProgress?.(++progressed, toClassify.length)
       }
     } catch (error) {
       for (const m of group.members)
