@@ -4,6 +4,8 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startWorld, SECRETS, type World } from './fakes/world.js'
 import { DIST, runNode } from './support/spawn.js'
@@ -79,6 +81,33 @@ describe('sentry-triage (dist/cli.js)', () => {
     expect(run.stderr).not.toContain('classified ')
     expect(run.stderr).toMatch(/triaged 12, created 0/)
     for (const secret of SECRETS) expect(run.stdout + run.stderr).not.toContain(secret)
+  })
+
+  it('shows a progress line on stderr when stderr is a terminal', async () => {
+    // util-linux `script` gives the child a pseudo-terminal (Linux runners have it).
+    expect(existsSync('/usr/bin/script') || existsSync('/bin/script')).toBe(true)
+    world = await startWorld()
+    const { flags, env } = against(world)
+    const dir = mkdtempSync(join(tmpdir(), 'sentry-triage-tty-'))
+    const quoted = [process.execPath, CLI, ...flags, '--dry-run', '--max-concurrency', '1']
+      .map(arg => `'${arg}'`)
+      .join(' ')
+    const run = await new Promise<number | null>(resolve => {
+      const child = spawn(
+        'script',
+        ['-qec', `${quoted} > '${join(dir, 'stdout')}'`, join(dir, 'terminal')],
+        { env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env }, stdio: 'ignore' }
+      )
+      child.on('close', resolve)
+    })
+    expect(run).toBe(0)
+    const terminal = readFileSync(join(dir, 'terminal'), 'utf8')
+    expect(terminal).toContain('classified 1/11 …')
+    expect(terminal).toContain('classified 11/11 …')
+    // The table went to stdout, which was a file: no progress line in it.
+    const stdout = readFileSync(join(dir, 'stdout'), 'utf8')
+    expect(stdout).toMatch(/^Sentry\s+Title/)
+    expect(stdout).not.toContain('classified')
   })
 
   it('prints the triage table without --json, and a re-run triages nothing twice', async () => {
