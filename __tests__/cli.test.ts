@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { startWorld, SECRETS, type World } from './fakes/world.js'
 import { DIST, runNode } from './support/spawn.js'
 import { DEFAULTS, INPUT_NAMES } from '../src/config.js'
-import { SECRET_ENV } from '../src/cli-args.js'
+import { SECRET_ENV, printable } from '../src/cli-args.js'
 import { signBody } from '../src/webhook-signature.js'
 import { CATEGORIES, SEVERITIES, categoryLabel, severityLabel } from '../src/taxonomy.js'
 
@@ -237,5 +237,14 @@ describe('sentry-triage (dist/cli.js)', () => {
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
     expect(stderr).toMatch(/issue\.created 6012345001: 202, dispatched/)
+  })
+})
+
+describe('printable', () => {
+  it('replaces terminal escapes and bidi overrides in Sentry text, keeping line breaks and tabs', () => {
+    expect(printable('\u001b]0;owned\u0007title\u001b[2J\tok\nnext \u202Eevil')).toBe(
+      '\uFFFD]0;owned\uFFFDtitle\uFFFD[2J\tok\nnext \uFFFDevil'
+    )
+    expect(printable('Error: café – ok')).toBe('Error: café – ok')
   })
 })

@@ -156,3 +156,14 @@ export function helpText(): string {
     'Exit status: 0 done, 1 something failed, 2 bad usage.'
   ].join('\n')
 }
+
+/**
+ * Text from Sentry may carry terminal escape sequences: every line the CLI prints loses its control
+ * characters (line breaks and tabs stay) and bidirectional overrides, each shown as U+FFFD.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, '\uFFFD')
+}
+
+// eslint-disable-next-line no-control-regex -- replacing control characters is the point
+const UNPRINTABLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g

@@ -3,7 +3,14 @@
  * environment), and `sentry-triage relay` for the webhook relay. Exit 0 done, 1 failed, 2 bad usage.
  */
 import { ConfigError, readConfig } from './config.js'
-import { cliInputs, helpText, parseCli, UsageError, type RelayCommand } from './cli-args.js'
+import {
+  cliInputs,
+  helpText,
+  parseCli,
+  printable,
+  UsageError,
+  type RelayCommand
+} from './cli-args.js'
 import { run, type ActionIO } from './main.js'
 import { renderTable } from './summary.js'
 import { createRelay, RelayConfigError } from './relay.js'
@@ -44,7 +51,7 @@ async function triage(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
   const err = terminal(process.stderr)
   const secrets: string[] = []
-  const scrub = (text: string) => secrets.reduce((t, s) => t.split(s).join('***'), text)
+  const scrub = (text: string) => printable(secrets.reduce((t, s) => t.split(s).join('***'), text))
   const outputs: Record<string, string> = {}
   let failed: string | null = null
   const io: Partial<ActionIO> = {

@@ -110,7 +110,7 @@ export function createRelay(env: RelayEnv, options: RelayOptions = {}): RelayHan
     const raw = new Uint8Array(await request.arrayBuffer())
     if (raw.byteLength > MAX_BODY_BYTES) return answer(413, 'Request body too large.')
 
-    const resource = request.headers.get('sentry-hook-resource') ?? ''
+    const resource = (request.headers.get('sentry-hook-resource') ?? '').slice(0, 40)
     const signature = request.headers.get('sentry-hook-signature')
     if (!(await verifyBody(config.secret, raw, signature))) {
       log(`${resource || '-'}: 401, ${signature ? 'bad' : 'no'} Sentry-Hook-Signature`)
