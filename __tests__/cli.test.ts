@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startWorld, SECRETS, type World } from './fakes/world.js'
-import { DIST, runNode } from './support/spawn.js'
+import { DIST, NODE, runNode } from './support/spawn.js'
 import { DEFAULTS, INPUT_NAMES } from '../src/config.js'
 import { SECRET_ENV, printable } from '../src/cli-args.js'
 import { signBody } from '../src/webhook-signature.js'
@@ -89,7 +89,7 @@ describe('sentry-triage (dist/cli.js)', () => {
     world = await startWorld()
     const { flags, env } = against(world)
     const dir = mkdtempSync(join(tmpdir(), 'sentry-triage-tty-'))
-    const quoted = [process.execPath, CLI, ...flags, '--dry-run', '--max-concurrency', '1']
+    const quoted = [NODE, CLI, ...flags, '--dry-run', '--max-concurrency', '1']
       .map(arg => `'${arg}'`)
       .join(' ')
     const run = await new Promise<number | null>(resolve => {
@@ -202,7 +202,7 @@ describe('sentry-triage (dist/cli.js)', () => {
     )
 
     world = await startWorld()
-    const child = spawn(process.execPath, [CLI, 'relay', '--port', '0', '--host', '127.0.0.1'], {
+    const child = spawn(NODE, [CLI, 'relay', '--port', '0', '--host', '127.0.0.1'], {
       env: {
         PATH: process.env.PATH ?? '',
         SENTRY_CLIENT_SECRET: 'client-secret-for-the-test',
