@@ -558,3 +558,30 @@ describe('readConfig environment fallbacks', () => {
     expect(errorFor({ 'github-token': '' })).toContain("Input 'github-token' is required")
   })
 })
+
+describe('readConfig under @github/local-action (action.yml defaults passed unexpanded)', () => {
+  it('treats an unexpanded ${{ github.token }} as unset and takes GITHUB_TOKEN', () => {
+    const config = configWith(
+      { 'github-token': '${{ github.token }}' },
+      { GITHUB_TOKEN: 'ghs_fromEnvironment123' }
+    )
+    expect(config.githubToken).toBe('ghs_fromEnvironment123')
+  })
+
+  it('says to set GITHUB_TOKEN or the input, not that the token has spaces', () => {
+    const message = errorFor({ 'github-token': '${{ github.token }}' })
+    expect(message).toContain(
+      "Input 'github-token' is required: a GitHub token with issues: write (or set GITHUB_TOKEN)"
+    )
+    expect(message).not.toMatch(/single token without spaces/)
+    expect(message).not.toContain('${{')
+  })
+
+  it('gives any other unexpanded expression its default', () => {
+    const config = configWith({ since: '${{ inputs.since }}', 'max-issues': ' ${{ vars.MAX }} ' })
+    expect(config.since.text).toBe(DEFAULTS.since)
+    expect(config.maxIssues).toBe(Number(DEFAULTS['max-issues']))
+    // Text that merely contains an expression is the user's value, checked as usual.
+    expect(errorFor({ since: '${{ x }}h' })).toMatch(/Input 'since' must be a number/)
+  })
+})

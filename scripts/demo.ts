@@ -16,6 +16,10 @@ try {
     `  GitHub  ${world.github.url}  repo acme/shop (issue #7 already linked from Sentry's own integration)`
   )
   out(`  LLM     ${world.llm.url}  OpenAI-compatible chat completions`)
+  out(
+    '  Note: the LLM here is a stand-in that answers from rules (keywords in the error), not a model:'
+  )
+  out('  its classifications show the pipeline at work, not the quality of a real LLM.')
   out()
 
   const first = await runAction(world)

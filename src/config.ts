@@ -319,8 +319,17 @@ const schema = z.object({
   'learn-from-corrections': booleanInput
 })
 
-type InputName = keyof z.input<typeof schema>
-const INPUT_NAMES = Object.keys(schema.shape) as InputName[]
+export type InputName = keyof z.input<typeof schema>
+/** Every input of action.yml, in its order: the CLI's flags are these names. */
+export const INPUT_NAMES = Object.keys(schema.shape) as InputName[]
+
+/**
+ * `${{ github.token }}` and the like arrive unexpanded outside the runner (`@github/local-action`
+ * passes action.yml's defaults as they are written): such a value counts as unset.
+ */
+export function isUnexpanded(value: string): boolean {
+  return /^\s*\$\{\{[^]*\}\}\s*$/.test(value)
+}
 
 /**
  * Reads every input, applies defaults (an empty input means its default) and validates them all
@@ -330,7 +339,7 @@ const INPUT_NAMES = Object.keys(schema.shape) as InputName[]
 export function readConfig(getInput: InputReader, env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, string | undefined> = {}
   for (const name of INPUT_NAMES) {
-    const value = getInput(name)
+    const value = isUnexpanded(getInput(name)) ? '' : getInput(name)
     const fallback = (DEFAULTS as Record<string, string>)[name]
     raw[name] = value.trim() === '' ? fallback : value
   }

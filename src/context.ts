@@ -10,6 +10,8 @@ export interface Logger {
   info(message: string): void
   warning(message: string, title?: string): void
   debug(message: string): void
+  /** After each classification: how many of this run's classifications are done (the CLI's progress line). */
+  onProgress?(classified: number, total: number): void
 }
 
 export interface TriageDeps {

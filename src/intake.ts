@@ -163,6 +163,7 @@ export async function runIntake(
         .ensureLabels(config.labels.map(labelSpec))
         .catch((error: unknown) => log.debug(`Labels not created ahead: ${errorMessage(error)}`))
     )
+  let progressed = 0
   await eachLimited(plan.groups, config.maxConcurrency, async group => {
     const issues = group.members.map(m => m.issue)
     if (ctx.budget?.exhausted) {
@@ -177,7 +178,10 @@ export async function runIntake(
     }
     let classified: Classified | null = null
     try {
-      if (!joinsUnclassified(group)) classified = await stage.classify(issues[0]!)
+      if (!joinsUnclassified(group)) {
+        classified = await stage.classify(issues[0]!)
+        log.onProgress?.(++progressed, toClassify.length)
+      }
     } catch (error) {
       rows.push(...failAll(ctx, issues, `classification failed: ${errorMessage(error)}`))
       return

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { readConfig, type Config } from './config.js'
+import { readDispatch } from './dispatch.js'
 import { Budget, errorMessage } from './http.js'
 import { CostLedger } from './cost.js'
 import { createRedactor } from './redact.js'
@@ -49,7 +50,8 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
   const log: Logger = {
     info: message => io.info(message),
     debug: message => io.debug(message),
-    warning: warnings.warning
+    warning: warnings.warning,
+    ...(io.onProgress ? { onProgress: io.onProgress } : {})
   }
   // A server may echo a token back in an error: whatever fails the step is scrubbed of them.
   let scrub = (text: string) => text
@@ -61,14 +63,23 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
       .filter(Boolean)
     for (const secret of secrets) io.setSecret(secret)
     scrub = createRedactor(false, secrets)
-    const config = readConfig(getInput, options.env ?? process.env)
+    let config = readConfig(getInput, options.env ?? process.env)
     if (!secrets.includes(config.githubToken)) {
       // Outside Actions the token came from GITHUB_TOKEN: mask it all the same.
       io.setSecret(config.githubToken)
       secrets.push(config.githubToken)
       scrub = createRedactor(false, secrets)
     }
-    warnUnimplemented(config, log)
+    // Started by the webhook relay (repository_dispatch): verified before any client exists, then
+    // exactly the Sentry issue it names: a new one is triaged, a resolved, unresolved or archived
+    // one gets the follow-up pass alone.
+    const dispatch = await readDispatch(options.env ?? process.env, config.sentryWebhookSecret, io)
+    if (dispatch?.mode === 'ignore') return undefined
+    if (dispatch) config = { ...config, sentryIssue: dispatch.sentryIssueId }
+    const passes =
+      dispatch?.mode === 'follow-up'
+        ? { intake: false, followUp: true }
+        : { intake: true, followUp: true }
 
     const { budget, redact, ledger, sentry, github, classifier } = await createClients(config, {
       ...options,
@@ -78,7 +89,7 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
 
     const { runTriage } = await import(/* webpackMode: "eager" */ './triage.js')
     const report = await io.group('Triage', () =>
-      runTriage({ config, sentry, github, classifier, redact, log, budget })
+      runTriage({ config, sentry, github, classifier, redact, log, budget }, passes)
     )
     warnings.flush()
 
@@ -176,13 +187,4 @@ export async function createClients(
           warn: (message, title) => options.warn?.(redact(message), title ?? 'LLM unavailable')
         })
   return { budget, redact, ledger, sentry, github, classifier }
-}
-
-function warnUnimplemented(config: Config, io: Logger): void {
-  if (config.sentryWebhookSecret) {
-    io.warning(
-      'sentry-webhook-secret is not implemented yet: webhook payloads are not read.',
-      'Not implemented'
-    )
-  }
 }

@@ -2,7 +2,7 @@
  * Fake GitHub REST API: issues, labels and issue comments of ONE repository, with GitHub's
  * response shapes, validation errors (422 with `errors[]`), pagination `Link` headers
  * (`/repositories/{id}/...` URLs, like api.github.com), `x-ratelimit-*` headers on every
- * response, and helpers for primary and secondary rate limits.
+ * response, helpers for primary and secondary rate limits, and `repository_dispatch` (recorded).
  *
  * Part 2 additions: close/reopen with `state_reason` (`closed_at`, `closed_by` — the latter only on
  * the single-issue GET and writes, not in listings, API-NOTES F5), issue events for every change
@@ -181,6 +181,12 @@ export interface FakeGitHubOptions {
   code?: FakeCodeOptions | undefined
 }
 
+export interface GitHubDispatch {
+  event_type: string
+  client_payload: Record<string, unknown>
+  at: number
+}
+
 export interface FakeGitHub {
   /** API base, e.g. http://127.0.0.1:PORT (plus apiPrefix) */
   url: string
@@ -200,6 +206,8 @@ export interface FakeGitHub {
    */
   editAsPerson(n: number, edit: PersonEdit): GitHubIssue
   requests: RecordedRequest[]
+  /** repository_dispatch events accepted by POST /repos/{owner}/{repo}/dispatches, in order */
+  dispatches: GitHubDispatch[]
   fault(match: FaultMatch, f: FaultSpec): void
   setLatency(ms: number): void
   close(): Promise<void>
@@ -279,6 +287,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
   const pulls: GitHubIssue[] = []
   const labels: GitHubLabel[] = []
   const comments: GitHubComment[] = []
+  const dispatches: GitHubDispatch[] = []
 
   // `api` is filled in once the server listens
   let api = ''
@@ -1235,6 +1244,34 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     return { status: 204 }
   }
 
+  // ---- repository_dispatch: event_type ≤ 100 chars, client_payload ≤ 10 keys and < 64 KB; 204
+
+  const createDispatch = (ctx: RouteContext): RouteResult => {
+    const docs = `${DOCS}/repos/repos#create-a-repository-dispatch-event`
+    const denied = guard(ctx, true, false, docs)
+    if (denied) return denied
+    const body = (ctx.body ?? {}) as Record<string, unknown>
+    const eventType = body.event_type
+    if (typeof eventType !== 'string' || eventType.length < 1 || eventType.length > 100)
+      return invalidRequest(
+        "For 'properties/event_type', is not a string of 1 to 100 characters.",
+        docs
+      )
+    const payload = body.client_payload ?? {}
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      return invalidRequest("For 'properties/client_payload', is not an object.", docs)
+    if (Object.keys(payload).length > 10)
+      return invalidRequest('No more than 10 properties are allowed; too many were supplied.', docs)
+    if (Buffer.byteLength(JSON.stringify(payload)) >= 65_536)
+      return invalidRequest('client_payload is too large.', docs)
+    dispatches.push({
+      event_type: eventType,
+      client_payload: payload as Record<string, unknown>,
+      at: Date.now()
+    })
+    return { status: 204 }
+  }
+
   // ---- server
 
   const rlHeaders = (): Record<string, string> => {
@@ -1309,6 +1346,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       { method: 'GET', pattern: `${r}/labels/:name`, handler: getLabel },
       { method: 'PATCH', pattern: `${r}/labels/:name`, handler: patchLabel },
       { method: 'DELETE', pattern: `${r}/labels/:name`, handler: deleteLabel },
+      { method: 'POST', pattern: `${r}/dispatches`, handler: createDispatch },
       ...(opts.code ? codeRoutes(opts.code, { ...opts, prefix, serverUrl, api: () => api }) : [])
     ]
   })
@@ -1326,6 +1364,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     events: history.events,
     eventsFor: n => history.events.filter(e => e.issue_number === n),
     editAsPerson,
+    dispatches,
     requests: server.requests,
     fault: (m, f) => server.fault(m, f),
     setLatency: ms => server.setLatency(ms),

@@ -1,0 +1,160 @@
+/**
+ * The action started by the webhook relay's repository_dispatch, in-process against the fakes:
+ * verified payloads triage exactly the issue named, refused ones make no request at all.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { startWorld, runAction, type World } from './fakes/world.js'
+import {
+  WEBHOOK_SECRET,
+  dispatchEnv,
+  issueWebhook,
+  signedPayload
+} from './support/dispatch-event.js'
+import { signBody } from '../src/webhook-signature.js'
+
+const CRASH = '6012345001'
+
+let world: World | undefined
+afterEach(async () => {
+  await world?.close()
+  world = undefined
+})
+
+const writes = (w: World) => w.github.requests.filter(r => r.method !== 'GET').length
+const noRequests = (w: World) => {
+  expect(w.sentry.requests).toHaveLength(0)
+  expect(w.github.requests).toHaveLength(0)
+  expect(w.llm.stats.requests).toBe(0)
+}
+
+async function dispatched(w: World, payload: unknown, inputs: Record<string, string> = {}) {
+  Object.assign(w.env, dispatchEnv(payload))
+  return runAction(w, { 'sentry-webhook-secret': WEBHOOK_SECRET, ...inputs })
+}
+
+describe('on repository_dispatch from the relay', () => {
+  it('triages exactly the issue named, and a replayed delivery triages nothing twice', async () => {
+    world = await startWorld()
+    const payload = await signedPayload('issue', issueWebhook('created', CRASH))
+    const run = await dispatched(world, payload)
+    expect(run.failed).toBeNull()
+    expect(run.report!.results.map(r => [r.sentryId, r.action])).toEqual([[CRASH, 'created']])
+    expect(run.info).toContain(
+      `repository_dispatch: Sentry issue.created for issue ${CRASH}, signature verified`
+    )
+    // The whole night's listing was not read: one issue, one classification.
+    expect(world.llm.stats.requests).toBe(1)
+    expect(world.github.issues.filter(i => i.body?.includes(CRASH))).toHaveLength(1)
+
+    const before = { writes: writes(world), llm: world.llm.stats.requests }
+    const replay = await dispatched(world, payload)
+    expect(replay.failed).toBeNull()
+    expect(replay.report!.results.map(r => [r.sentryId, r.action])).toEqual([[CRASH, 'skipped']])
+    expect(writes(world)).toBe(before.writes)
+    expect(world.llm.stats.requests).toBe(before.llm)
+  })
+
+  it('takes the issue of an event_alert, an error webhook, and the relay’s minimal body', async () => {
+    world = await startWorld()
+    const alert = JSON.stringify({ action: 'triggered', data: { event: { issue_id: CRASH } } })
+    const run = await dispatched(world, await signedPayload('event_alert', alert), {
+      'dry-run': 'true'
+    })
+    expect(run.report!.results.map(r => r.sentryId)).toEqual([CRASH])
+    const error = JSON.stringify({ action: 'created', data: { error: { issue_id: 6012345002 } } })
+    const second = await dispatched(world, await signedPayload('error', error), {
+      'dry-run': 'true'
+    })
+    expect(second.report!.results.map(r => r.sentryId)).toEqual(['6012345002'])
+    const minimal = JSON.stringify({
+      resource: 'issue',
+      action: 'created',
+      issueId: '6012345003',
+      timestamp: 1764650000
+    })
+    const third = await dispatched(world, await signedPayload('issue', minimal), {
+      'dry-run': 'true'
+    })
+    expect(third.report!.results.map(r => r.sentryId)).toEqual(['6012345003'])
+  })
+
+  it('refuses a tampered body before any request to Sentry, GitHub or the LLM', async () => {
+    world = await startWorld()
+    const payload = await signedPayload('issue', issueWebhook('created', CRASH))
+    const run = await dispatched(world, { ...payload, body: issueWebhook('created', '6012345002') })
+    expect(run.report).toBeUndefined()
+    expect(run.failed).toMatch(
+      /signature of the sentry-triage repository_dispatch does not match its body under sentry-webhook-secret.*nothing was sent to Sentry, GitHub or the LLM/
+    )
+    noRequests(world)
+  })
+
+  it('refuses a payload signed with another secret, or not signed at all', async () => {
+    world = await startWorld()
+    const body = issueWebhook('created', CRASH)
+    const wrong = await dispatched(world, await signedPayload('issue', body, 'not-the-secret'))
+    expect(wrong.failed).toMatch(/does not match its body/)
+    const unsigned = await dispatched(world, { resource: 'issue', body })
+    expect(unsigned.failed).toMatch(
+      /carries no signature while sentry-webhook-secret is set: refusing it/
+    )
+    const empty = await dispatched(world, { resource: 'issue', body, signature: '' })
+    expect(empty.failed).toMatch(/carries no signature/)
+    const malformed = await dispatched(world, { resource: 'issue' })
+    expect(malformed.failed).toMatch(/must carry client_payload \{resource, body, signature\}/)
+    noRequests(world)
+    for (const run of [wrong, unsigned, empty, malformed])
+      expect(run.all()).not.toContain(WEBHOOK_SECRET)
+  })
+
+  it('refuses a signed body that names no issue, and does nothing for actions it does not handle', async () => {
+    world = await startWorld()
+    const none = await dispatched(world, await signedPayload('issue', '{"action":"created"}'))
+    expect(none.failed).toMatch(/names no issue id/)
+    const assigned = await dispatched(
+      world,
+      await signedPayload('issue', issueWebhook('assigned', CRASH))
+    )
+    expect(assigned.failed).toBeNull()
+    expect(assigned.report).toBeUndefined()
+    expect(assigned.info).toContain(
+      'Sentry issue.assigned is not a webhook the action acts on: nothing to do.'
+    )
+    noRequests(world)
+  })
+
+  it('on resolved runs an intake of that one issue for now, and says the follow-up is not wired', async () => {
+    world = await startWorld()
+    const payload = await signedPayload('issue', issueWebhook('resolved', CRASH))
+    const run = await dispatched(world, payload, { 'dry-run': 'true' })
+    expect(run.failed).toBeNull()
+    expect(run.report!.results.map(r => r.sentryId)).toEqual([CRASH])
+    expect(run.info).toContain('The follow-up for a resolved issue is not wired yet: intake only.')
+  })
+
+  it('without sentry-webhook-secret, triages with a warning that nothing was verified', async () => {
+    world = await startWorld()
+    Object.assign(
+      world.env,
+      dispatchEnv({ resource: 'issue', body: issueWebhook('created', CRASH) })
+    )
+    const run = await runAction(world, { 'dry-run': 'true' })
+    expect(run.failed).toBeNull()
+    expect(run.report!.results.map(r => r.sentryId)).toEqual([CRASH])
+    expect(run.warnings).toContain(
+      'Webhook not verified: sentry-webhook-secret is not set: the Sentry webhook forwarded by repository_dispatch is used without checking its signature.'
+    )
+  })
+
+  it('treats another dispatch type as an ordinary run', async () => {
+    world = await startWorld()
+    const body = issueWebhook('created', CRASH)
+    Object.assign(world.env, dispatchEnv({ body, signature: await signBody('x', body) }, 'nightly'))
+    const run = await runAction(world, {
+      'sentry-webhook-secret': WEBHOOK_SECRET,
+      'dry-run': 'true'
+    })
+    expect(run.failed).toBeNull()
+    expect(run.report!.results.length).toBeGreaterThan(1)
+  })
+})

@@ -1,0 +1,52 @@
+/** repository_dispatch events as the runner hands them to the action, written to a file for GITHUB_EVENT_PATH. */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { signBody } from '../../src/webhook-signature.js'
+
+export const WEBHOOK_SECRET = 'whsec-fake-0123456789abcdef0123456789abcdef'
+
+/** Sentry's `issue` webhook body for one issue. */
+export function issueWebhook(action: string, id: string): string {
+  return JSON.stringify({
+    action,
+    installation: { uuid: '7a485448-a9e2-4c85-8a3c-4f44175783c9' },
+    data: { issue: { id, shortId: 'X-1', title: 'x', status: 'unresolved' } },
+    actor: { type: 'application', id: 'sentry', name: 'Sentry' }
+  })
+}
+
+export interface DispatchPayload {
+  resource: string
+  body: string
+  signature?: string
+}
+
+/** The payload the relay would send: Sentry's body and its signature under WEBHOOK_SECRET. */
+export async function signedPayload(
+  resource: string,
+  body: string,
+  secret = WEBHOOK_SECRET
+): Promise<DispatchPayload> {
+  return { resource, body, signature: await signBody(secret, body) }
+}
+
+/** Writes the event file; returns the GITHUB_* variables of a run it started. */
+export function dispatchEnv(
+  payload: unknown,
+  eventType = 'sentry-triage'
+): { GITHUB_EVENT_NAME: string; GITHUB_EVENT_PATH: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sentry-triage-event-'))
+  const path = join(dir, 'event.json')
+  writeFileSync(
+    path,
+    JSON.stringify({
+      action: eventType,
+      branch: 'main',
+      client_payload: payload,
+      repository: { full_name: 'acme/shop' },
+      sender: { login: 'relay-bot' }
+    })
+  )
+  return { GITHUB_EVENT_NAME: 'repository_dispatch', GITHUB_EVENT_PATH: path }
+}

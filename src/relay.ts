@@ -1,0 +1,222 @@
+/**
+ * The webhook relay: Sentry calls it, it checks Sentry's signature and forwards the webhook to
+ * GitHub as a `repository_dispatch`, which starts the action. A plain `Request → Response` handler
+ * with no dependency and no `node:` import, so the same code runs on Cloudflare Workers, Deno, Bun,
+ * Vercel, and on Node through `sentry-triage relay --port N` (relay-server.ts).
+ */
+import { signBody, verifyBody } from './webhook-signature.js'
+import {
+  DISPATCH_EVENT_TYPE,
+  FORWARDED_RESOURCES,
+  isForwarded,
+  webhookSubject,
+  type MinimalBody
+} from './sentry-webhook.js'
+
+/** Sentry's signature does not cover its timestamp; still, an old delivery is not forwarded. */
+export const MAX_AGE_MS = 5 * 60_000
+/** GitHub takes a client_payload under 64 KB: Sentry's body is forwarded as is only below this. */
+export const MAX_PAYLOAD_BYTES = 64_000
+/** Larger requests are refused unread (Sentry's bodies are far smaller). */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024
+const DEFAULT_API_URL = 'https://api.github.com'
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/** The environment the relay reads: the process environment under Node, the bindings on Workers. */
+export type RelayEnv = Record<string, unknown>
+
+export interface RelayOptions {
+  /** One line per request, for the platform's log. */
+  log?: (line: string) => void
+  /** How long GitHub may take to accept a dispatch (default 10 s). */
+  timeoutMs?: number
+}
+
+export type RelayHandler = (request: Request) => Promise<Response>
+
+export class RelayConfigError extends Error {
+  override name = 'RelayConfigError'
+}
+
+interface RelayConfig {
+  secret: string
+  token: string
+  repository: string
+  apiUrl: string
+}
+
+function variable(env: RelayEnv, name: string): string {
+  const value = env[name]
+  return typeof value === 'string' ? value.trim() : ''
+}
+
+/** Reads and checks the relay's four variables; every problem is named in one error. */
+export function readRelayConfig(env: RelayEnv): RelayConfig {
+  const problems: string[] = []
+  const required = ['SENTRY_CLIENT_SECRET', 'GITHUB_TOKEN', 'GITHUB_REPOSITORY']
+  for (const name of required) {
+    if (!variable(env, name)) problems.push(`${name} is not set`)
+  }
+  const repository = variable(env, 'GITHUB_REPOSITORY')
+  if (repository && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository))
+    problems.push(`GITHUB_REPOSITORY must be owner/repo (got '${repository.slice(0, 60)}')`)
+  const token = variable(env, 'GITHUB_TOKEN')
+  if (token && !/^[\x21-\x7E]+$/.test(token))
+    problems.push('GITHUB_TOKEN must be a single token without spaces or line breaks')
+  const apiUrl = (variable(env, 'GITHUB_API_URL') || DEFAULT_API_URL).replace(/\/+$/, '')
+  let url: URL | null = null
+  try {
+    url = new URL(apiUrl)
+  } catch {
+    // reported below
+  }
+  if (
+    !url ||
+    !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)))
+  )
+    problems.push(
+      'GITHUB_API_URL must be an https:// URL (http:// only for localhost, 127.0.0.1 and [::1])'
+    )
+  if (problems.length > 0)
+    throw new RelayConfigError(`The relay cannot start: ${problems.join('; ')}.`)
+  return { secret: variable(env, 'SENTRY_CLIENT_SECRET'), token, repository, apiUrl }
+}
+
+function answer(status: number, text?: string, headers: Record<string, string> = {}): Response {
+  if (text === undefined) return new Response(null, { status, headers })
+  return new Response(`${text}\n`, {
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }
+  })
+}
+
+/** Sentry-Hook-Timestamp in ms: seconds since the epoch (possibly with a fraction). */
+function timestampMs(header: string | null): number | null {
+  if (!header || !/^\d+(\.\d+)?$/.test(header.trim())) return null
+  return Number(header.trim()) * 1000
+}
+
+/** Validates the environment (throwing a RelayConfigError naming what is missing) and returns the handler. */
+export function createRelay(env: RelayEnv, options: RelayOptions = {}): RelayHandler {
+  const config = readRelayConfig(env)
+  const log = options.log ?? (() => {})
+  const timeoutMs = options.timeoutMs ?? 10_000
+
+  return async request => {
+    if (request.method !== 'POST')
+      return answer(405, 'POST Sentry webhooks here.', { allow: 'POST' })
+    if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES)
+      return answer(413, 'Request body too large.')
+    const raw = new Uint8Array(await request.arrayBuffer())
+    if (raw.byteLength > MAX_BODY_BYTES) return answer(413, 'Request body too large.')
+
+    const resource = (request.headers.get('sentry-hook-resource') ?? '').slice(0, 40)
+    const signature = request.headers.get('sentry-hook-signature')
+    if (!(await verifyBody(config.secret, raw, signature))) {
+      log(`${resource || '-'}: 401, ${signature ? 'bad' : 'no'} Sentry-Hook-Signature`)
+      return answer(401, 'Sentry-Hook-Signature is missing or does not match the body.')
+    }
+    const sent = timestampMs(request.headers.get('sentry-hook-timestamp'))
+    if (sent === null || Math.abs(Date.now() - sent) > MAX_AGE_MS) {
+      log(`${resource || '-'}: 401, Sentry-Hook-Timestamp missing or not within 5 minutes`)
+      return answer(401, 'Sentry-Hook-Timestamp is missing or not within 5 minutes of now.')
+    }
+    if (!FORWARDED_RESOURCES.has(resource)) {
+      log(`${resource || '-'}: 204, not forwarded`)
+      return answer(204)
+    }
+
+    let text: string
+    let body: unknown
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw)
+      body = JSON.parse(text.replace(/^\uFEFF/, ''))
+    } catch {
+      return answer(400, 'The body is not UTF-8 JSON.')
+    }
+    const subject = webhookSubject(resource, body)
+    if (!isForwarded(resource, subject.action)) {
+      log(`${resource}.${subject.action}: 204, not forwarded`)
+      return answer(204)
+    }
+    if (!subject.issueId) return answer(400, `The ${resource} webhook names no Sentry issue id.`)
+
+    const payload = await clientPayload(config.secret, resource, text, signature ?? '', {
+      resource,
+      action: subject.action,
+      issueId: subject.issueId,
+      timestamp: Math.floor(sent / 1000)
+    })
+    const refused = await dispatch(config, payload, timeoutMs)
+    const what = `${resource}.${subject.action} ${subject.issueId}`
+    if (refused) {
+      log(`${what}: 502, ${refused}`)
+      return answer(502, refused)
+    }
+    log(`${what}: 202, dispatched${payload.body === text ? '' : ' (minimal body)'}`)
+    return answer(202, 'Dispatched to GitHub.')
+  }
+}
+
+interface ClientPayload {
+  resource: string
+  body: string
+  signature: string
+}
+
+const encoder = new TextEncoder()
+
+/** Sentry's body and signature when they fit in a dispatch, else a minimal body the relay signs. */
+async function clientPayload(
+  secret: string,
+  resource: string,
+  text: string,
+  signature: string,
+  minimal: MinimalBody
+): Promise<ClientPayload> {
+  const original = { resource, body: text, signature }
+  if (encoder.encode(JSON.stringify(original)).byteLength < MAX_PAYLOAD_BYTES) return original
+  const body = JSON.stringify(minimal)
+  return { resource, body, signature: await signBody(secret, body) }
+}
+
+/** Sends the dispatch; returns why GitHub refused it, or null when it was accepted. */
+async function dispatch(
+  config: RelayConfig,
+  payload: ClientPayload,
+  timeoutMs: number
+): Promise<string | null> {
+  let response: Response
+  try {
+    response = await fetch(`${config.apiUrl}/repos/${config.repository}/dispatches`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${config.token}`,
+        accept: 'application/vnd.github+json',
+        'content-type': 'application/json',
+        'user-agent': 'sentry-triage-relay',
+        'x-github-api-version': '2022-11-28'
+      },
+      body: JSON.stringify({ event_type: DISPATCH_EVENT_TYPE, client_payload: payload }),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs)
+    })
+  } catch (error) {
+    const reason = error instanceof Error ? error.name : 'network error'
+    return `GitHub did not answer the dispatch (${reason}).`
+  }
+  if (response.status >= 200 && response.status < 300) {
+    await response.body?.cancel()
+    return null
+  }
+  let message = ''
+  try {
+    const parsed: unknown = JSON.parse(await response.text())
+    const field = (parsed as { message?: unknown } | null)?.message
+    if (typeof field === 'string') message = field
+  } catch {
+    // no JSON message: the status says enough
+  }
+  message = message.split(config.token).join('[token]').replace(/\s+/g, ' ').slice(0, 200)
+  return `GitHub refused the dispatch: HTTP ${response.status}${message ? ` (${message})` : ''}.`
+}
