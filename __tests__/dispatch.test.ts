@@ -123,13 +123,35 @@ describe('on repository_dispatch from the relay', () => {
     noRequests(world)
   })
 
-  it('on resolved runs an intake of that one issue for now, and says the follow-up is not wired', async () => {
+  it('on resolved runs the follow-up for that one issue alone: its GitHub issue closes, nothing is triaged', async () => {
     world = await startWorld()
+    const created = await dispatched(
+      world,
+      await signedPayload('issue', issueWebhook('created', CRASH))
+    )
+    expect(created.report!.results.map(r => r.action)).toEqual(['created'])
+    world.sentry.resolve(CRASH)
+    const llmBefore = world.llm.stats.requests
+    const sentryMark = world.sentry.requests.length
+
     const payload = await signedPayload('issue', issueWebhook('resolved', CRASH))
-    const run = await dispatched(world, payload, { 'dry-run': 'true' })
+    const run = await dispatched(world, payload, { 'close-resolved': 'true' })
     expect(run.failed).toBeNull()
-    expect(run.report!.results.map(r => r.sentryId)).toEqual([CRASH])
-    expect(run.info).toContain('The follow-up for a resolved issue is not wired yet: intake only.')
+    expect(run.report!.results.map(r => [r.sentryId, r.action])).toEqual([[CRASH, 'closed']])
+    const issue = world.github.issues.find(i => i.body?.includes(CRASH))!
+    expect(issue.state).toBe('closed')
+    expect(issue.state_reason).toBe('completed')
+    // No intake: neither the night's listing nor the issue by id, and no classification.
+    const sentryAfter = world.sentry.requests.slice(sentryMark)
+    expect(sentryAfter.some(r => r.query.get('sort') === 'new')).toBe(false)
+    expect(sentryAfter.filter(r => r.query.getAll('group').includes(CRASH))).toHaveLength(1)
+    expect(world.llm.stats.requests).toBe(llmBefore)
+
+    // A replayed delivery finds the issue already closed: no write.
+    const writesBefore = writes(world)
+    const replay = await dispatched(world, payload, { 'close-resolved': 'true' })
+    expect(replay.failed).toBeNull()
+    expect(writes(world)).toBe(writesBefore)
   })
 
   it('without sentry-webhook-secret, triages with a warning that nothing was verified', async () => {

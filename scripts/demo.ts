@@ -4,8 +4,15 @@
  */
 import { startWorld, runAction, SECRETS } from '../__tests__/fakes/world.js'
 import { renderTable } from '../src/summary.js'
+import type { ScenarioSeed } from '../__tests__/fakes/seed.js'
 
 const world = await startWorld()
+/** What the demo's workflow would set beyond the defaults: the follow-up closes, and owners are assigned. */
+const DEMO_INPUTS = { 'close-resolved': 'true', assign: 'codeowners' }
+// Blame is a GraphQL POST that only reads: not a write.
+const writeCount = () =>
+  world.github.requests.filter(r => r.method !== 'GET' && !r.path.endsWith('/graphql')).length
+const shortIdOf = (id: string) => world.sentry.issues.find(i => i.id === id)?.shortId ?? id
 const out = (line = '') => process.stdout.write(`${line}\n`)
 try {
   out('sentry-triage demo: fake Sentry, GitHub and LLM servers on 127.0.0.1')
@@ -22,7 +29,7 @@ try {
   out('  its classifications show the pipeline at work, not the quality of a real LLM.')
   out()
 
-  const first = await runAction(world)
+  const first = await runAction(world, DEMO_INPUTS)
   if (!first.report) throw new Error(`the run failed: ${first.failed}`)
   out('First run (since: 24h):')
   out(renderTable(first.report))
@@ -30,38 +37,76 @@ try {
   out(
     `outputs: triaged=${first.outputs.triaged} created=${first.outputs.created} labeled=${first.outputs.labeled} skipped=${first.outputs.skipped} failed=${first.outputs.failed} tokens=${first.outputs.tokens} cost-usd=${first.outputs['cost-usd']}`
   )
-  out(
-    `LLM requests: ${world.llm.stats.requests}; GitHub writes: ${world.github.requests.filter(r => r.method !== 'GET').length}`
-  )
+  out(`LLM requests: ${world.llm.stats.requests}; GitHub writes: ${writeCount()}`)
   for (const warning of first.warnings) out(`warning: ${warning}`)
 
-  const created = world.github.issues
-    .filter(i => i.number !== 7)
-    .sort((a, b) => a.number - b.number)[0]
-  if (created) {
+  const ids = (world.seed as ScenarioSeed).ids
+  const issueOf = (sentryId: string) =>
+    world.github.issues.find(i => i.number !== 7 && (i.body ?? '').includes(`"${sentryId}"`))
+  const shown = issueOf(ids.deadlock)
+  if (shown) {
     out()
     out(
-      `GitHub issue #${created.number} as opened: "${created.title}"  [${created.labels.map(l => l.name).join(', ')}]`
+      `GitHub issue #${shown.number} as opened: "${shown.title}"  [${shown.labels.map(l => l.name).join(', ')}]` +
+        `  assigned: ${shown.assignees.map(a => a.login).join(', ') || 'nobody'}`
     )
-    out(
-      (created.body ?? '')
-        .split('\n')
-        .slice(1, 22)
-        .map(l => `  | ${l}`)
-        .join('\n')
-    )
+    const body = (shown.body ?? '').split('\n')
+    const code = body.findIndex(l => l === '### Code')
+    const excerpt = [...body.slice(2, 9), '…', ...(code >= 0 ? body.slice(code, code + 9) : [])]
+    out(excerpt.map(l => `  | ${l}`).join('\n'))
   }
 
-  const llmBefore = world.llm.stats.requests
-  const writesBefore = world.github.requests.filter(r => r.method !== 'GET').length
-  const second = await runAction(world)
+  // Between runs: the night goes on. Sentry resolves the DNS issue; a person closed the OOM issue as
+  // fixed, and it comes back (regressed) with new events.
+  const resolved = issueOf(ids.dns)
+  const regressing = issueOf(ids.oom)
+  world.sentry.resolve(ids.dns)
+  if (regressing)
+    world.github.editAsPerson(regressing.number, { login: 'alice', close: 'completed' })
+  world.sentry.regress(ids.oom, {
+    events: 40,
+    release: 'payments-worker@2.3.2',
+    at: new Date(world.now.getTime() + 60_000)
+  })
   out()
   out(
-    `Second run over the same Sentry state: created=${second.outputs.created} labeled=${second.outputs.labeled} skipped=${second.outputs.skipped}; ` +
-      `LLM requests ${world.llm.stats.requests - llmBefore}, GitHub writes ${world.github.requests.filter(r => r.method !== 'GET').length - writesBefore}`
+    `Between runs: Sentry resolved ${shortIdOf(ids.dns)} (#${resolved?.number}); alice closed #${regressing?.number} (${shortIdOf(ids.oom)}) as completed, then it regressed in Sentry.`
   )
-  const leaked = SECRETS.filter(
-    secret => first.all().includes(secret) || second.all().includes(secret)
+
+  const llmBefore = world.llm.stats.requests
+  const writesBefore = writeCount()
+  const second = await runAction(world, DEMO_INPUTS)
+  out()
+  out('Second run (the follow-up pass keeps GitHub in step with Sentry):')
+  out(
+    renderTable({
+      ...second.report!,
+      results: second.report!.results.filter(r => r.action !== 'skipped')
+    })
+  )
+  out(
+    `outputs: closed=${second.outputs.closed} reopened=${second.outputs.reopened} created=${second.outputs.created} skipped=${second.outputs.skipped}; ` +
+      `LLM requests ${world.llm.stats.requests - llmBefore}, GitHub writes ${writeCount() - writesBefore}`
+  )
+  for (const n of [resolved?.number, regressing?.number]) {
+    const issue = n ? world.github.issue(n) : undefined
+    const comment = world.github.comments.filter(c => c.issue_number === n).at(-1)
+    if (issue)
+      out(
+        `  #${n}: ${issue.state}${issue.state_reason ? ` (${issue.state_reason})` : ''} — "${comment?.body ?? ''}"`
+      )
+  }
+
+  const llmThird = world.llm.stats.requests
+  const writesThird = writeCount()
+  const third = await runAction(world, DEMO_INPUTS)
+  out()
+  out(
+    `Third run over the same Sentry state: created=${third.outputs.created} labeled=${third.outputs.labeled} closed=${third.outputs.closed} reopened=${third.outputs.reopened}; ` +
+      `LLM requests ${world.llm.stats.requests - llmThird}, GitHub writes ${writeCount() - writesThird}`
+  )
+  const leaked = SECRETS.filter(secret =>
+    [first, second, third].some(run => run.all().includes(secret))
   )
   out(`Secrets in logs, summary or outputs: ${leaked.length === 0 ? 'none' : leaked.length}`)
   out()

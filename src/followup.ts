@@ -75,14 +75,23 @@ export async function runFollowUp(
   const { config, classifier } = ctx
   const work = await trackedWork(ctx, options)
   const steps: Array<{ gh: GitHubIssue; step: FollowUpStep }> = []
+  const decide = {
+    closeResolved: config.closeResolved,
+    onRegression: config.onRegression,
+    resolveInSentry: config.resolveInSentry,
+    llmAvailable: config.classifier === 'llm' && classifier.breakerReason === null
+  }
   for (const [gh, issues] of work) {
-    const step = decideFollowUp(gh, issues, {
-      closeResolved: config.closeResolved,
-      onRegression: config.onRegression,
-      resolveInSentry: config.resolveInSentry,
-      llmAvailable: config.classifier === 'llm' && classifier.breakerReason === null
-    })
-    if (step) steps.push({ gh, step })
+    const step = decideFollowUp(gh, issues, decide)
+    if (!step) continue
+    steps.push({ gh, step })
+    // A reopened issue is open again at once: what else changed (its tier climbed with the
+    // regression's events, say) is done in the same run rather than the next.
+    if (step.kind === 'reopen') {
+      const then = decideFollowUp({ ...gh, state: 'open' }, issues, decide)
+      if (then && (then.kind === 'escalate' || then.kind === 'upgrade'))
+        steps.push({ gh, step: then })
+    }
   }
   const rows: IssueResult[] = []
   const queue = new WriteQueue()
