@@ -281,6 +281,9 @@ describe('grouping, comments and assignees', () => {
     expect(run.failed).toBeNull()
     expect(world.llm.stats.requests).toBe(llmBefore)
     expect(run.outputs.created).toBe('0')
+    // Joining extends the marker; no label changes, so nothing counts as labelled.
+    expect(run.outputs.labeled).toBe('0')
+    expect(run.report!.results.find(r => r.sentryId === ids.similarB)?.action).toBe('labeled')
     expect(openIssuesById(world).get(ids.similarB)).toEqual([number])
     expect(world.github.issue(number)!.body).toContain(similarB!.shortId)
   })
