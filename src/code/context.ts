@@ -13,6 +13,7 @@ import { mapFrame, PathIndex } from './paths.js'
 import { commitLink, permalink } from './permalinks.js'
 import { CodeAccessError, RepoReader, type CodeProblemKind, type Octokit } from './repo.js'
 import { CodeWarnings, type CodeWarning } from './warnings.js'
+import { eachLimited } from '../concurrency.js'
 
 export type { CodeWarning } from './warnings.js'
 export type { Owners } from './codeowners.js'
@@ -264,7 +265,7 @@ export async function resolveCodeContexts(
   const releases = [
     ...new Set(items.flatMap(i => (i.event?.inAppFrames ? [i.event.release ?? ''] : [])))
   ]
-  await inPool(releases, RELEASE_CONCURRENCY, release =>
+  await eachLimited(releases, RELEASE_CONCURRENCY, release =>
     r.commit(release || null).then(
       () => undefined,
       () => undefined
@@ -294,17 +295,4 @@ export async function resolveCodeContexts(
   const warnings = r.warnings.list()
   for (const w of warnings) deps.debug?.(`code context: ${w.kind} for ${w.issues.length} issue(s)`)
   return { contexts, warnings }
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function inPool<T>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<void>
-): Promise<void> {
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T)
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
