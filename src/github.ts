@@ -4,8 +4,19 @@ import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
 import { z } from 'zod'
-import { errorMessage, isNetworkError, isRetryableStatus, realSleep, type Budget } from './http.js'
-import { trustedMarker, type Marker } from './marker.js'
+import { isRetryableStatus, realSleep, type Budget } from './http.js'
+import { issueSchema, labelSchema, parseAnswer, type GitHubIssue } from './github-issue.js'
+import {
+  describeGitHubError,
+  isAlreadyExists,
+  isAssigneeRejection,
+  isTransient,
+  onlyNetworkFailuresRetried,
+  type RequestErrorLike
+} from './github-errors.js'
+
+export type { GitHubIssue } from './github-issue.js'
+export { describeGitHubError } from './github-errors.js'
 
 /** GitHub asks for at least one second between writes … */
 export const WRITE_SPACING_MS = 1_000
@@ -25,70 +36,6 @@ const DO_NOT_RETRY = Array.from({ length: 200 }, (_, i) => 400 + i).filter(
   status => status === 429 || !isRetryableStatus(status)
 )
 
-/** A GitHub issue as the sync needs it. */
-export interface GitHubIssue {
-  number: number
-  url: string
-  title: string
-  state: 'open' | 'closed'
-  /** How it was closed (`completed`, `not_planned`, `duplicate`) or `reopened`; null when never closed. */
-  stateReason: string | null
-  closedAt: string | null
-  labels: string[]
-  marker: Marker | null
-  createdAt: string
-  updatedAt: string
-  /** Kept so that extending a shared issue's marker needs no second read. */
-  body: string
-}
-
-const issueSchema = z
-  .looseObject({
-    number: z.number(),
-    html_url: z.string(),
-    title: z.string().nullish(),
-    state: z.enum(['open', 'closed']),
-    state_reason: z.string().nullish(),
-    closed_at: z.string().nullish(),
-    body: z.string().nullish(),
-    created_at: z.string(),
-    updated_at: z.string().nullish(),
-    pull_request: z.unknown().optional(),
-    user: z.looseObject({ type: z.string().nullish() }).nullish(),
-    author_association: z.string().nullish(),
-    labels: z.array(z.union([z.string(), z.looseObject({ name: z.string().nullish() })]))
-  })
-  .transform(raw => ({
-    isPull: raw.pull_request !== undefined,
-    issue: {
-      number: raw.number,
-      url: raw.html_url,
-      title: raw.title ?? '',
-      state: raw.state,
-      stateReason: raw.state_reason ?? null,
-      closedAt: raw.closed_at ?? null,
-      labels: raw.labels.map(l => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
-      marker: trustedMarker(raw.body, {
-        userType: raw.user?.type,
-        association: raw.author_association
-      }),
-      createdAt: raw.created_at,
-      updatedAt: raw.updated_at ?? raw.created_at,
-      body: raw.body ?? ''
-    } satisfies GitHubIssue
-  }))
-
-const labelSchema = z.looseObject({ name: z.string() })
-
-/** Validates a GitHub answer; a wrong shape is a short sentence naming the endpoint, not a dump. */
-function parseAnswer<T>(schema: z.ZodType<T>, data: unknown, endpoint: string): T {
-  const parsed = schema.safeParse(data)
-  if (parsed.success) return parsed.data
-  throw new Error(
-    `GitHub sent an unexpected response for ${endpoint}: ${z.prettifyError(parsed.error).split('\n').slice(0, 4).join(' ').slice(0, 300)}`
-  )
-}
-
 export interface GitHubOptions {
   token: string
   apiUrl: string
@@ -103,101 +50,6 @@ export interface GitHubOptions {
   retryAfterBaseMs?: number
   /** `kind` names warnings that come in numbers (rate limits), so that they can be aggregated. */
   warn?: (message: string, kind?: string) => void
-}
-
-interface RequestErrorLike {
-  status?: number
-  message?: string
-  response?: { data?: unknown }
-}
-
-/** Turns a GitHub failure into a sentence naming what to fix. */
-export function describeGitHubError(error: unknown, what: string, repository: string): Error {
-  const e = error as RequestErrorLike
-  const status = typeof e?.status === 'number' ? e.status : null
-  let message: string
-  if (status === 401)
-    message = `GitHub answered 401 while ${what}: github-token is invalid or expired`
-  else if (
-    status === 403 &&
-    /not accessible by integration|must have (push|admin)|permission/i.test(e.message ?? '')
-  ) {
-    message = `GitHub answered 403 while ${what} in ${repository}: the token needs issues: write (add "permissions: issues: write" to the job)`
-  } else if (status === 404) {
-    message = `GitHub answered 404 while ${what}: repository ${repository} does not exist or the token cannot see it`
-  } else if (status === 410)
-    message = `GitHub answered 410 while ${what}: issues are disabled in ${repository}`
-  else if (status === 422)
-    message = `GitHub rejected the request while ${what} (422): ${validationDetail(e.response?.data) || errorMessage(error)}`
-  else
-    message = `GitHub request failed while ${what}${status ? ` (${status})` : ''}: ${errorMessage(error)}`
-  return new Error(message, { cause: error })
-}
-
-function validationDetail(data: unknown): string {
-  const parsed = z
-    .looseObject({
-      message: z.string().optional(),
-      errors: z
-        .array(
-          z.looseObject({
-            code: z.string().optional(),
-            field: z.string().optional(),
-            message: z.string().optional()
-          })
-        )
-        .optional()
-    })
-    .safeParse(data)
-  if (!parsed.success) return ''
-  const details = (parsed.data.errors ?? []).map(
-    x => x.message ?? `${x.field ?? ''} ${x.code ?? ''}`.trim()
-  )
-  return [parsed.data.message, ...details].filter(Boolean).join('; ')
-}
-
-function isAlreadyExists(error: unknown): boolean {
-  const e = error as RequestErrorLike
-  if (e?.status !== 422) return false
-  return JSON.stringify(e.response?.data ?? '').includes('already_exists')
-}
-
-function isAssigneeRejection(error: unknown): boolean {
-  const e = error as RequestErrorLike
-  return e?.status === 422 && /assignee/i.test(JSON.stringify(e.response?.data ?? ''))
-}
-
-/**
- * Whether a failed creation may have been lost on the way, so that re-listing and re-sending it is
- * right: GitHub answered 408 or a 5xx, or no answer came at all (connection refused or reset, the
- * attempt timed out or was aborted). Octokit reports a network failure as status 500 without a
- * response, so those are judged by their cause. Any other 4xx, an answer of the wrong shape or a
- * bug is not transient: re-sending cannot help.
- */
-function isTransient(error: unknown): boolean {
-  const e = error as RequestErrorLike
-  if (e?.response !== undefined && typeof e.status === 'number')
-    return e.status !== 429 && isRetryableStatus(e.status)
-  return isNetworkError(error)
-}
-
-/**
- * Octokit reports every failed fetch as a status 500 without a response, so plugin-retry would
- * re-send a request that failed for a reason no retry can fix (a proxy's 407, which fetch turns into
- * a failure, or a bug). Registered before the retry plugin, this plugin rethrows such a failure as a
- * plain error, which neither plugin retries; network failures and real answers pass unchanged.
- */
-function onlyNetworkFailuresRetried(octokit: {
-  hook: { error(name: 'request', hook: (error: Error) => never): void }
-}): void {
-  octokit.hook.error('request', (error: Error) => {
-    if ((error as RequestErrorLike).response !== undefined || isNetworkError(error)) throw error
-    const cause = (error as { cause?: unknown }).cause ?? error
-    throw new Error(
-      `the request failed before GitHub answered (${errorMessage(cause) || error.message || 'no detail'})`,
-      { cause: error }
-    )
-  })
 }
 
 type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>
