@@ -2,8 +2,10 @@ import { z } from 'zod'
 import { HttpClient, HttpError, type Budget, type Sleep } from './http.js'
 import type { Dispatcher } from 'undici'
 import { parseLatestEvent, type EventContext } from './sentry-event.js'
+import { issueSchema, nameOf, type SentryIssue } from './sentry-issue.js'
 
 export type { EventContext, EventFrame, StackFrame } from './sentry-event.js'
+export { issueSchema, type SentryIssue } from './sentry-issue.js'
 
 /** Sentry pages hold at most 100 issues. */
 const PAGE_SIZE = 100
@@ -12,138 +14,9 @@ const MAX_PAGES = 20
 /** Sentry takes many `group=` ids in one request; 100 keeps the URL short (API-NOTES F1). */
 const GROUP_BATCH = 100
 
-/** The facts of one Sentry issue that the action uses, from the org issues endpoint. */
-export interface SentryIssue {
-  id: string
-  shortId: string
-  title: string
-  culprit: string | null
-  permalink: string | null
-  level: string
-  status: string | null
-  substatus: string | null
-  platform: string | null
-  count: number
-  userCount: number
-  firstSeen: string | null
-  lastSeen: string | null
-  project: { id: string; slug: string; name: string | null }
-  exceptionType: string | null
-  exceptionValue: string | null
-  filename: string | null
-  function: string | null
-  isUnhandled: boolean | null
-  /** Links Sentry's own integrations made, e.g. to a GitHub issue. */
-  annotations: Array<{ displayName: string; url: string }>
-}
-
 const optionalString = z
   .union([z.string(), z.number(), z.null(), z.undefined()])
   .transform(v => (v === null || v === undefined || v === '' ? null : String(v)))
-
-/** A text field the API may leave out, send as null, empty, or as a number: always string | null. */
-const optionalText = z
-  .union([z.string(), z.number(), z.null()])
-  .optional()
-  .transform(v => (v === null || v === undefined || v === '' ? null : String(v)))
-
-const annotationSchema = z
-  .union([
-    z.looseObject({ displayName: z.string().nullish(), url: z.string() }),
-    // Older Sentry versions sent HTML strings: `<a href="https://github.com/o/r/issues/1">o/r#1</a>`.
-    z.string(),
-    z.unknown()
-  ])
-  .transform(value => {
-    if (typeof value === 'string') {
-      const href = /href="([^"]+)"/.exec(value)?.[1]
-      return href ? { displayName: value.replace(/<[^>]*>/g, ''), url: href } : null
-    }
-    if (value && typeof value === 'object' && 'url' in value && typeof value.url === 'string') {
-      const displayName = (value as { displayName?: unknown }).displayName
-      return {
-        displayName: typeof displayName === 'string' ? displayName : value.url,
-        url: value.url
-      }
-    }
-    return null
-  })
-
-/** One issue of Sentry's issue listing, validated and reduced to the facts the action uses. */
-export const issueSchema = z
-  .looseObject({
-    id: z.union([z.string(), z.number()]).transform(String),
-    shortId: z.string(),
-    title: z.string(),
-    culprit: optionalText,
-    permalink: optionalText,
-    level: optionalText,
-    status: optionalText,
-    substatus: optionalText,
-    platform: optionalText,
-    // Sentry sends count as a string ("150") and userCount as a number; accept either.
-    count: z.union([z.string(), z.number()]).nullish(),
-    userCount: z.union([z.string(), z.number()]).nullish(),
-    firstSeen: optionalText,
-    lastSeen: optionalText,
-    isUnhandled: z.boolean().nullish(),
-    project: z.looseObject({
-      id: z.union([z.string(), z.number()]).transform(String),
-      slug: z.string(),
-      name: optionalText
-    }),
-    metadata: z.record(z.string(), z.unknown()).nullish(),
-    annotations: z.array(annotationSchema).nullish()
-  })
-  .transform((raw): SentryIssue => {
-    const meta = raw.metadata ?? {}
-    const text = (key: string): string | null => {
-      const value = meta[key]
-      return typeof value === 'string' && value !== '' ? value : null
-    }
-    return {
-      id: raw.id,
-      shortId: raw.shortId,
-      title: raw.title,
-      culprit: raw.culprit,
-      permalink: raw.permalink,
-      level: raw.level ?? 'error',
-      status: raw.status,
-      substatus: raw.substatus,
-      platform: raw.platform,
-      count: toCount(raw.count),
-      userCount: toCount(raw.userCount),
-      firstSeen: raw.firstSeen,
-      lastSeen: raw.lastSeen,
-      project: { id: raw.project.id, slug: raw.project.slug, name: raw.project.name },
-      exceptionType: text('type'),
-      exceptionValue: text('value'),
-      filename: text('filename'),
-      function: text('function'),
-      isUnhandled: raw.isUnhandled ?? null,
-      annotations: (raw.annotations ?? []).filter(
-        (a): a is { displayName: string; url: string } => a !== null
-      )
-    }
-  })
-
-/** How a malformed listing item is named: its id and shortId when readable, else its position. */
-function nameOf(item: unknown, index: number): string {
-  const raw = (item && typeof item === 'object' ? item : {}) as { id?: unknown; shortId?: unknown }
-  const readable = (v: unknown) =>
-    (typeof v === 'string' || typeof v === 'number') && /^[\w.-]{1,64}$/.test(String(v))
-      ? String(v)
-      : null
-  const id = readable(raw.id)
-  const shortId = readable(raw.shortId)
-  if (id || shortId) return `issue ${[shortId, id && `(id ${id})`].filter(Boolean).join(' ')}`
-  return `unreadable issue #${index + 1} of the listing`
-}
-
-function toCount(value: string | number | null | undefined): number {
-  const n = Number(value ?? 0)
-  return Number.isFinite(n) && n >= 0 ? n : 0
-}
 
 const installationSchema = z
   .looseObject({
@@ -335,7 +208,14 @@ export class SentryClient {
     if (options.environment) params.set('environment', options.environment)
 
     const { items, truncated } = await this.allPages('issues/', params, z.array(z.unknown()))
-    // A cursor may repeat an issue whose position moved between pages.
+    return { issues: this.readIssues(items), truncated }
+  }
+
+  /**
+   * The issues of a listing answer, each validated on its own: a malformed one costs itself, not
+   * the listing. A cursor may repeat an issue whose position moved between pages: kept once.
+   */
+  private readIssues(items: unknown[]): SentryIssue[] {
     const seen = new Set<string>()
     const issues: SentryIssue[] = []
     items.forEach((item, index) => {
@@ -346,7 +226,7 @@ export class SentryClient {
       if (parsed.success) issues.push(parsed.data)
       else this.warnSkipped(item, index, parsed.error)
     })
-    return { issues, truncated }
+    return issues
   }
 
   /** One malformed issue costs itself, not the listing: one warning names it, the rest go on. */
@@ -490,9 +370,9 @@ export class SentryClient {
       const response = await this.http.request({
         method: 'GET',
         url: this.orgPath(`issues/?${params}`),
-        schema: z.array(issueSchema)
+        schema: z.array(z.unknown())
       })
-      issues.push(...response.data)
+      issues.push(...this.readIssues(response.data))
     }
     return issues
   }
@@ -508,7 +388,7 @@ export class SentryClient {
     })
     for (const id of options.projectIds) params.append('project', id)
     if (options.environment) params.set('environment', options.environment)
-    return (await this.allPages('issues/', params, z.array(issueSchema))).items
+    return this.readIssues((await this.allPages('issues/', params, z.array(z.unknown()))).items)
   }
 
   /** Resolves an issue (`resolve-in-sentry`; needs event:write). */
