@@ -24,6 +24,8 @@ export interface FollowUpOptions {
   /** Only the GitHub issue of this Sentry id (`sentry-issue`, or a webhook for one issue). */
   only?: string
   projectIds: string[]
+  /** Sentry ids intake wrote for this run (opened, joined, labelled): already current. */
+  handled?: Set<string>
 }
 
 /** Each tracked issue with the Sentry ids it is the linked issue of (the open, newest one wins). */
@@ -54,7 +56,11 @@ async function trackedWork(
   }
   const ids = new Map<GitHubIssue, string[]>()
   for (const gh of tracked.marked()) {
-    const own = gh.marker!.ids.filter(id => tracked.byMarker(id) === gh)
+    // Opened by this run: its state is this minute's, and a heuristic fallback is not retried at once.
+    if (ctx.createdNumbers.has(gh.number)) continue
+    const own = gh.marker!.ids.filter(
+      id => tracked.byMarker(id) === gh && !options.handled?.has(id)
+    )
     const wanted = options.only ? own.filter(id => id === options.only) : own
     if (wanted.length > 0) ids.set(gh, wanted)
   }

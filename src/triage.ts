@@ -80,6 +80,7 @@ export async function runTriage(
   const followUp = passes.followUp
     ? await runFollowUp(ctx, stage, {
         projectIds,
+        handled: new Set(intake.rows.filter(r => r.action !== 'skipped').map(r => r.sentryId)),
         ...(config.sentryIssue ? { only: config.sentryIssue } : {})
       })
     : []
