@@ -1,0 +1,67 @@
+/**
+ * Code context in a whole run, over HTTP: new issues carry permalinks, owners and the suspect
+ * commit; `assign` assigns; a token without `contents: read` opens every issue all the same, with
+ * one warning; `code-links: false` with no `assign` costs no request.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { startWorld, runAction, type World } from './fakes/world.js'
+import { seedScenario, type ScenarioSeed } from './fakes/seed.js'
+import { seedCode } from './fakes/seed-code.js'
+import { markerIds } from './support/world-checks.js'
+
+let world: World | undefined
+afterEach(async () => {
+  await world?.close()
+  world = undefined
+})
+
+const CODE_PATH = /\/(git\/trees|contents|commits)\/|\/graphql$/
+const issueOf = (w: World, sentryId: string) =>
+  w.github.issues.find(i => markerIds(i.body).includes(sentryId))!
+
+describe('code context in a run', () => {
+  it('puts permalinks, owners and the suspect commit in new issues and assigns by codeowners and suspect-commit', async () => {
+    world = await startWorld()
+    const { ids } = world.seed as ScenarioSeed
+    const run = await runAction(world, {
+      classifier: 'heuristic',
+      assign: 'codeowners, suspect-commit'
+    })
+    expect(run.failed).toBeNull()
+    const deadlock = issueOf(world, ids.deadlock)
+    expect(deadlock.body).toMatch(
+      /\]\(https:\/\/github\.com\/acme\/shop\/blob\/[0-9a-f]{40}\/checkout-api\/src\/db\/orders\.ts#L\d+\)/
+    )
+    // Named, never pinged: a zero-width joiner follows each @ in the body.
+    expect(deadlock.body).toContain('**Owners**')
+    expect(deadlock.body).not.toMatch(/@alice\b/)
+    expect(deadlock.assignees.map(a => a.login)).toEqual(['alice'])
+    const row = run.report!.results.find(r => r.sentryId === ids.deadlock)!
+    expect(row.owners).toEqual(expect.arrayContaining(['@alice', '@acme/checkout']))
+    expect(row.suspectCommit).toMatch(/^[0-9a-f]{40}$/)
+    expect(JSON.parse(run.outputs.results!)[0]).toHaveProperty('suspectCommit')
+  })
+
+  it('without contents: read opens every issue, without code context, with one warning for the run', async () => {
+    const seed = seedScenario({ now: new Date() })
+    const { code } = seedCode(seed)
+    world = await startWorld({ seed, github: { code: { ...code, forbidden: true } } })
+    const run = await runAction(world, { classifier: 'heuristic', assign: 'codeowners' })
+    expect(run.failed).toBeNull()
+    expect(run.outputs.created).toBe('10')
+    const codeWarnings = run.warnings.filter(w => w.startsWith('Code context'))
+    expect(codeWarnings).toHaveLength(1)
+    expect(codeWarnings[0]).toMatch(/Add `contents: read` to the workflow's permissions/)
+    expect(world.github.issues.some(i => (i.body ?? '').includes('/blob/'))).toBe(false)
+    expect(world.github.issues.every(i => i.assignees.length === 0)).toBe(true)
+  })
+
+  it('makes no code request with code-links: false and assign empty', async () => {
+    world = await startWorld()
+    const run = await runAction(world, { classifier: 'heuristic', 'code-links': 'false' })
+    expect(run.failed).toBeNull()
+    expect(run.outputs.created).toBe('10')
+    expect(world.github.requests.filter(r => CODE_PATH.test(r.path))).toEqual([])
+    expect(world.sentry.requests.filter(r => r.path.includes('/releases/'))).toEqual([])
+  })
+})
