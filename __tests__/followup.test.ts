@@ -6,8 +6,20 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startWorld, runAction, type World, type WorldOptions } from './fakes/world.js'
-import type { ScenarioSeed } from './fakes/seed.js'
-import type { GitHubIssue } from './fakes/github.js'
+import { makeIssues, seedScenario, type ScenarioSeed } from './fakes/seed.js'
+import {
+  commentsOn,
+  expectQuietRerun,
+  ids,
+  isChat,
+  issueFor,
+  labelsOf,
+  later,
+  mark,
+  markerOf,
+  sentryWrites,
+  writes
+} from './support/followup.js'
 
 let world: World | undefined
 afterEach(async () => {
@@ -18,69 +30,6 @@ afterEach(async () => {
 async function start(options: WorldOptions = {}): Promise<World> {
   world = await startWorld(options)
   return world
-}
-
-const ids = (w: World) => (w.seed as ScenarioSeed).ids
-const writes = (w: World) => w.github.requests.filter(r => r.method !== 'GET')
-const sentryWrites = (w: World) => w.sentry.requests.filter(r => r.method !== 'GET')
-const isChat = (r: { method: string; path: string }) =>
-  r.method === 'POST' && /\/chat\/completions$/.test(r.path)
-
-interface MarkerValue {
-  ids: string[]
-  sig: string | null
-  tier?: string
-  applied?: { category: string; severity: string; classifier: string }
-  resolvedFor?: string
-  state?: string
-}
-
-function markerOf(issue: GitHubIssue | undefined): MarkerValue | null {
-  const match = /^<!-- sentry-triage:v1 (\{.*?\}) -->$/m.exec(issue?.body ?? '')
-  return match ? (JSON.parse(match[1]!) as MarkerValue) : null
-}
-
-/** The GitHub issue (open first, then newest) whose marker lists a Sentry id. */
-function issueFor(w: World, sentryId: string): GitHubIssue {
-  const found = w.github.issues
-    .filter(i => markerOf(i)?.ids.includes(sentryId))
-    .sort(
-      (a, b) => Number(a.state === 'closed') - Number(b.state === 'closed') || b.number - a.number
-    )
-  if (!found[0]) throw new Error(`no GitHub issue for Sentry issue ${sentryId}`)
-  return found[0]
-}
-
-const commentsOn = (w: World, n: number) => w.github.comments.filter(c => c.issue_number === n)
-const labelsOf = (w: World, n: number) =>
-  w.github
-    .issue(n)!
-    .labels.map(l => l.name)
-    .sort()
-
-/** A second run's writes on both sides, counted from here. */
-function mark(w: World) {
-  const gh = writes(w).length
-  const se = sentryWrites(w).length
-  const llm = w.llm.requests.filter(isChat).length
-  return {
-    github: () => writes(w).slice(gh),
-    sentry: () => sentryWrites(w).slice(se),
-    llm: () => w.llm.requests.filter(isChat).length - llm
-  }
-}
-
-/** A moment GitHub's clock (real time) has certainly passed: regressions after a close today. */
-const later = (s = 2) => new Date(Date.now() + s * 1000)
-
-/** Re-runs and asserts nothing was written on either side and no LLM request was made. */
-async function expectQuietRerun(w: World, inputs: Record<string, string>): Promise<void> {
-  const since = mark(w)
-  const again = await runAction(w, inputs)
-  expect(again.failed).toBeNull()
-  expect(since.github()).toEqual([])
-  expect(since.sentry()).toEqual([])
-  expect(since.llm()).toBe(0)
 }
 
 describe('close-resolved', () => {
@@ -225,9 +174,8 @@ describe('regressions', () => {
   it('finds a regression whose GitHub issue was closed weeks ago, outside every listing, by one search for its marker', async () => {
     const weeksAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
     const now = new Date()
-    const probe = await startWorld({ now })
-    const oldId = (probe.seed as ScenarioSeed).ids.old
-    await probe.close()
+    const seed = seedScenario({ now })
+    const oldId = seed.ids.old
     const body = [
       'Found by a person above the section.',
       '<!-- sentry-triage:begin -->',
@@ -237,6 +185,7 @@ describe('regressions', () => {
     ].join('\n')
     const w = await start({
       now,
+      seed,
       github: {
         issues: [
           {
@@ -315,80 +264,6 @@ describe('resolve-in-sentry', () => {
     expect(w.sentry.issueUpdates).toEqual([])
   })
 })
-
-/** A GitHub issue the bot opened days ago for the seed's `old` Sentry issue (first seen 9 days back). */
-function oldIssueSeed(oldId: string, extra: { above?: string; below?: string } = {}) {
-  const daysAgo = new Date(Date.now() - 8 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
-  const section = [
-    '<!-- sentry-triage:begin -->',
-    `<!-- sentry-triage:v1 {"ids":["${oldId}"],"sig":null,"tier":"high","applied":{"category":"Network","severity":"High","classifier":"llm"},"state":"open"} -->`,
-    '## 🟠 High · Network',
-    '',
-    'Failed to fetch in src/api/client.',
-    '<!-- sentry-triage:end -->'
-  ].join('\n')
-  return {
-    number: 60,
-    title: 'TypeError: Failed to fetch',
-    body: `${extra.above ?? ''}${section}${extra.below ?? ''}`,
-    labels: ['sentry', 'category:network', 'severity:high'],
-    created_at: daysAgo,
-    updated_at: daysAgo
-  }
-}
-
-async function oldIssueWorld(extra: { above?: string; below?: string } = {}): Promise<World> {
-  const now = new Date()
-  const probe = await startWorld({ now })
-  const oldId = (probe.seed as ScenarioSeed).ids.old
-  await probe.close()
-  return start({ now, github: { issues: [oldIssueSeed(oldId, extra)] } })
-}
-
-describe('escalation outside the intake window', () => {
-  it('raises the severity, assigns critical-assignees and records the tier when an old issue climbs; a re-run writes nothing', async () => {
-    const w = await oldIssueWorld()
-    const { old } = ids(w)
-    const inputs = { 'critical-assignees': 'octocat' }
-    await runAction(w, inputs)
-    expect(labelsOf(w, 60)).toEqual(['category:network', 'sentry', 'severity:high'])
-
-    w.sentry.addEvents(old, { events: 200, users: 1000 })
-    const run = await runAction(w, inputs)
-    expect(run.failed).toBeNull()
-    expect(run.report!.escalated).toBe(1)
-    const row = run.report!.results.find(r => r.sentryId === old)!
-    expect(row.action).toBe('escalated')
-    expect(labelsOf(w, 60)).toEqual(['category:network', 'sentry', 'severity:critical'])
-    expect(w.github.issue(60)!.assignees.map(a => a.login)).toEqual(['octocat'])
-    const marker = markerOf(w.github.issue(60))!
-    expect(marker.tier).toBe('critical')
-    expect(marker.applied).toEqual({ category: 'Network', severity: 'Critical', classifier: 'llm' })
-
-    await expectQuietRerun(w, inputs)
-  })
-
-  it('never changes a severity a person set, but still records the new tier', async () => {
-    const w = await oldIssueWorld()
-    const { old } = ids(w)
-    await runAction(w)
-    w.github.editAsPerson(60, { setLabels: ['sentry', 'category:network', 'severity:low'] })
-    w.sentry.addEvents(old, { events: 200, users: 1000 })
-
-    const run = await runAction(w)
-    expect(run.failed).toBeNull()
-    expect(labelsOf(w, 60)).toEqual(['category:network', 'sentry', 'severity:low'])
-    const marker = markerOf(w.github.issue(60))!
-    expect(marker.tier).toBe('critical')
-    expect(marker.applied!.severity).toBe('High')
-    expect(run.report!.results.find(r => r.sentryId === old)!.kept).toBe(true)
-    // No label request at all on #60: the person's severity stands.
-    expect(writes(w).filter(r => /\/issues\/60\/labels/.test(r.path))).toEqual([])
-
-    await expectQuietRerun(w, {})
-  })
-})
-
 describe('upgrade after an LLM outage', () => {
   it('replaces the heuristic labels by the LLM answer, leaves a label a person changed, and a re-run asks nothing', async () => {
     const w = await start()
@@ -441,89 +316,170 @@ describe('upgrade after an LLM outage', () => {
   })
 })
 
-describe('people win', () => {
-  it('a label a person swapped, set or removed is never re-added or changed by later runs (intake, escalation, upgrade)', async () => {
+describe('sentry-link', () => {
+  const inputs = { 'sentry-link': 'true' }
+  const installationsListed = (w: World) =>
+    w.sentry.requests.filter(r => /sentry-app-installations\/$/.test(r.path))
+
+  it('registers each new GitHub issue on its Sentry issues through the one installation, and the intake asks for is:unlinked', async () => {
     const w = await start()
-    const { deadlock, oom, dns } = ids(w)
-    await runAction(w)
-    const swapped = issueFor(w, deadlock).number
-    const removed = issueFor(w, oom).number
-    const set = issueFor(w, dns).number
-    const swapFrom = labelsOf(w, swapped).find(l => l.startsWith('severity:'))!
-    const swapTo = swapFrom === 'severity:low' ? 'severity:medium' : 'severity:low'
-    w.github.editAsPerson(swapped, { removeLabels: [swapFrom], addLabels: [swapTo] })
-    const removedSeverity = labelsOf(w, removed).find(l => l.startsWith('severity:'))!
-    w.github.editAsPerson(removed, { removeLabels: [removedSeverity] })
-    w.github.editAsPerson(set, {
-      setLabels: [
-        'sentry',
-        'category:database',
-        ...labelsOf(w, set).filter(l => l.startsWith('severity:'))
-      ]
-    })
-    const after = new Map([swapped, removed].map(n => [n, labelsOf(w, n)]))
-
-    // Every one of them climbs to the critical tier: escalation runs, and must respect the people.
-    for (const id of [deadlock, oom, dns]) w.sentry.addEvents(id, { events: 500, users: 1200 })
-    const run = await runAction(w)
-    expect(run.failed).toBeNull()
-    for (const [n, labels] of after) expect(labelsOf(w, n)).toEqual(labels)
-    // The category a person set stays; the severity is still the action's own, so it is raised.
-    expect(labelsOf(w, set)).toEqual(['category:database', 'sentry', 'severity:critical'])
-    for (const id of [deadlock, oom, dns]) expect(markerOf(issueFor(w, id))!.tier).toBe('critical')
-    const rows = run.report!.results.filter(r => [deadlock, oom].includes(r.sentryId))
-    expect(rows.map(r => [r.action, r.kept])).toEqual([
-      ['escalated', true],
-      ['escalated', true]
-    ])
-    await expectQuietRerun(w, {})
-    for (const [n, labels] of after) expect(labelsOf(w, n)).toEqual(labels)
-    expect(labelsOf(w, set)).toEqual(['category:database', 'sentry', 'severity:critical'])
-  })
-
-  it('keeps every byte a person wrote above and below the section through escalation and the close', async () => {
-    const above = 'Notes from on-call:\r\n- seen on pod 3 <!-- keep -->\n\n'
-    const below = '\n\n```\n<!-- sentry-triage:end -->\n```\nTrailing words, no newline'
-    const w = await oldIssueWorld({ above, below })
-    const { old } = ids(w)
-    const inputs = { 'close-resolved': 'true' }
-    await runAction(w, inputs)
-    w.sentry.addEvents(old, { events: 200, users: 1000 })
-    await runAction(w, inputs)
-    expect(markerOf(w.github.issue(60))!.tier).toBe('critical')
-    let body = w.github.issue(60)!.body!
-    expect(body.startsWith(above)).toBe(true)
-    expect(body.endsWith(below)).toBe(true)
-
-    w.sentry.resolve(old)
-    await runAction(w, inputs)
-    expect(w.github.issue(60)!.state).toBe('closed')
-    body = w.github.issue(60)!.body!
-    expect(markerOf(w.github.issue(60))!.state).toBe('closed')
-    expect(body.startsWith(above)).toBe(true)
-    expect(body.endsWith(below)).toBe(true)
-  })
-
-  it('leaves open an issue a person reopened after the action closed it, and says so', async () => {
-    const w = await start()
-    const { deadlock } = ids(w)
-    const inputs = { 'close-resolved': 'true' }
-    await runAction(w, inputs)
-    const n = issueFor(w, deadlock).number
-    w.sentry.resolve(deadlock)
-    await runAction(w, inputs)
-    expect(w.github.issue(n)!.state).toBe('closed')
-    w.github.editAsPerson(n, { reopen: true })
-
-    const since = mark(w)
     const run = await runAction(w, inputs)
     expect(run.failed).toBeNull()
-    expect(w.github.issue(n)!.state).toBe('open')
+    expect(run.outputs.created).toBe('10')
+    const intake = w.sentry.requests.find(r => r.query.get('sort') === 'new')!
+    expect(intake.query.get('query')).toContain('is:unlinked')
+    expect(installationsListed(w)).toHaveLength(1)
+
+    const uuid = w.sentry.installations[0]!.uuid
+    const created = w.github.issues.filter(i => markerOf(i) && i.number !== 7)
+    expect(created).toHaveLength(10)
+    const expected = created.flatMap(i =>
+      markerOf(i)!.ids.map(id => ({ issueId: id, webUrl: i.html_url, identifier: `#${i.number}` }))
+    )
+    expect(expected).toHaveLength(11)
+    expect(
+      w.sentry.externalIssues.map(e => ({
+        issueId: e.issueId,
+        webUrl: e.webUrl,
+        identifier: e.identifier
+      }))
+    ).toEqual(expect.arrayContaining(expected))
+    expect(w.sentry.externalIssues).toHaveLength(11)
+    expect(w.sentry.externalIssues.every(e => e.installationUuid === uuid)).toBe(true)
+    expect(w.sentry.externalIssues.every(e => e.project === 'acme/shop')).toBe(true)
+    expect(run.report!.sentryLinked).toBe(11)
+
+    // Linked now, so the intake listing leaves them out; nothing is written again.
+    const since = mark(w)
+    const again = await runAction(w, inputs)
+    expect(again.failed).toBeNull()
+    expect(again.report!.results.filter(r => r.action !== 'skipped')).toEqual([])
     expect(since.github()).toEqual([])
-    const row = run.report!.results.find(r => r.sentryId === deadlock)!
-    expect(row).toMatchObject({ action: 'skipped', kept: true })
-    expect(row.reason).toMatch(/person reopened/)
-    expect(run.summary).toMatch(/person/i)
-    await expectQuietRerun(w, inputs)
+    expect(since.sentry()).toEqual([])
+    expect(since.llm()).toBe(0)
+  })
+
+  it('uses sentry-app-installation when given, without listing installations', async () => {
+    const w = await start({ sentry: { installations: 2 } })
+    const chosen = w.sentry.installations[1]!.uuid
+    const run = await runAction(w, { ...inputs, 'sentry-app-installation': chosen })
+    expect(run.failed).toBeNull()
+    expect(installationsListed(w)).toEqual([])
+    expect(w.sentry.externalIssues).toHaveLength(11)
+    expect(w.sentry.externalIssues.every(e => e.installationUuid === chosen)).toBe(true)
+  })
+
+  it('with several installations and no input: one warning naming them, no link, issues still opened', async () => {
+    const w = await start({ sentry: { installations: 2 } })
+    const run = await runAction(w, inputs)
+    expect(run.failed).toBeNull()
+    expect(run.outputs.created).toBe('10')
+    const warned = run.warnings.filter(m => /sentry-link|Sentry link/.test(m))
+    expect(warned).toHaveLength(1)
+    for (const i of w.sentry.installations) expect(warned[0]).toContain(i.uuid)
+    expect(w.sentry.externalIssues).toEqual([])
+    expect(installationsListed(w)).toHaveLength(1)
+  })
+
+  it('a 403 on the link is exactly one warning and never a failed run', async () => {
+    const w = await start({ sentry: { externalIssueForbidden: true } })
+    const run = await runAction(w, inputs)
+    expect(run.failed).toBeNull()
+    expect(run.outputs.created).toBe('10')
+    expect(run.outputs.failed).toBe('0')
+    expect(run.warnings.filter(m => /sentry-link|Sentry link/.test(m))).toHaveLength(1)
+    const posts = w.sentry.requests.filter(
+      r => r.method === 'POST' && /external-issues\/$/.test(r.path)
+    )
+    expect(posts).toHaveLength(1)
+    expect(w.sentry.externalIssues).toEqual([])
+  })
+})
+
+describe('create-issues: false', () => {
+  it('classifies only the Sentry issues that have a GitHub issue: no LLM request for the unlinked ones', async () => {
+    const w = await start()
+    const { jwt } = ids(w)
+    const run = await runAction(w, { 'create-issues': 'false' })
+    expect(run.failed).toBeNull()
+    expect(w.llm.requests.filter(isChat)).toHaveLength(1)
+    expect(w.llm.requests.filter(isChat)[0]!.rawBody).toContain('jwt expired')
+    const classified = run.report!.results.filter(r => r.classifier !== null)
+    expect(classified.map(r => r.sentryId)).toEqual([jwt])
+    expect(run.outputs.created).toBe('0')
+    expect(w.github.issues.filter(i => markerOf(i))).toEqual([])
+  })
+})
+
+describe('dry-run', () => {
+  it('reports would-close and would-reopen and writes nothing on either side', async () => {
+    const w = await start()
+    const { deadlock, oom } = ids(w)
+    await runAction(w)
+    const toClose = issueFor(w, deadlock).number
+    const toReopen = issueFor(w, oom).number
+    w.github.editAsPerson(toReopen, { close: 'completed' })
+    w.sentry.resolve(deadlock)
+    w.sentry.regress(oom, { at: later() })
+
+    const since = mark(w)
+    const run = await runAction(w, {
+      'dry-run': 'true',
+      'close-resolved': 'true',
+      'resolve-in-sentry': 'true'
+    })
+    expect(run.failed).toBeNull()
+    expect(since.github()).toEqual([])
+    expect(since.sentry()).toEqual([])
+    const action = (id: string) => run.report!.results.find(r => r.sentryId === id)!.action
+    expect(action(deadlock)).toBe('would-close')
+    expect(action(oom)).toBe('would-reopen')
+    expect(w.github.issue(toClose)!.state).toBe('open')
+    expect(w.github.issue(toReopen)!.state).toBe('closed')
+    expect(run.outputs.closed).toBe('0')
+    expect(run.info.join('\n')).toMatch(/\[dry-run\] Would close/)
+  })
+})
+
+describe('cost of the follow-up', () => {
+  /**
+   * M issues the bot opened, one per Sentry issue, labelled by the LLM and with its marker (no tier:
+   * nothing to escalate): the run has nothing to do but read.
+   */
+  function tracked(seed: ReturnType<typeof makeIssues>, now: Date) {
+    return seed.issues.map((s, i) => ({
+      number: 100 + i,
+      title: s.title,
+      body: [
+        '<!-- sentry-triage:begin -->',
+        `<!-- sentry-triage:v1 {"ids":["${s.id}"],"sig":null,"applied":{"category":"Logic","severity":"Low","classifier":"llm"}} -->`,
+        `Issue ${s.shortId}`,
+        '<!-- sentry-triage:end -->'
+      ].join('\n'),
+      labels: ['sentry', 'category:logic', 'severity:low'],
+      created_at: new Date(now.getTime() - 3_600_000).toISOString()
+    }))
+  }
+
+  it('reads M = 250 linked issues in ⌈M/100⌉ Sentry batches plus one regressed listing, and ⌈M/100⌉ GitHub pages', async () => {
+    const now = new Date()
+    const seed = makeIssues(250, now)
+    const w = await start({ now, seed, github: { issues: tracked(seed, now) } })
+    const run = await runAction(w, { classifier: 'heuristic' })
+    expect(run.failed).toBeNull()
+    expect(run.report!.results).toHaveLength(250)
+    const batches = w.sentry.requests.filter(r => r.query.getAll('group').length > 0)
+    expect(batches.map(r => r.query.getAll('group').length)).toEqual([100, 100, 50])
+    const regressed = w.sentry.requests.filter(r =>
+      (r.query.get('query') ?? '').includes('is:regressed')
+    )
+    expect(regressed).toHaveLength(1)
+    const listings = w.github.requests.filter(
+      r => r.method === 'GET' && /\/issues$/.test(r.path) && !/search/.test(r.path)
+    )
+    expect(listings.filter(r => r.query.get('state') === 'open')).toHaveLength(3)
+    expect(listings.filter(r => r.query.get('state') === 'closed')).toHaveLength(1)
+    expect(writes(w)).toEqual([])
+    expect(sentryWrites(w)).toEqual([])
   })
 })
