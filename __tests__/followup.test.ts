@@ -98,16 +98,40 @@ describe('regressions', () => {
     const { oom } = ids(w)
     const n = await closedByAction(w, oom)
     const before = commentsOn(w, n).length
+    const severity = labelsOf(w, n).find(l => l.startsWith('severity:'))
     w.sentry.regress(oom, { events: 1, at: later() })
 
     const run = await runAction(w, inputs)
     expect(run.failed).toBeNull()
     expect(w.github.issue(n)).toMatchObject({ state: 'open', state_reason: 'reopened' })
+    expect(labelsOf(w, n).find(l => l.startsWith('severity:'))).toBe(severity)
+    // Its GitHub issue was in the listing (closed within since): no search needed.
+    expect(w.github.requests.filter(r => r.path.endsWith('/search/issues'))).toEqual([])
     expect(commentsOn(w, n)).toHaveLength(before + 1)
     expect(commentsOn(w, n).at(-1)!.body).toMatch(/regressed/i)
     expect(run.outputs.reopened).toBe('1')
     expect(run.report!.results.find(r => r.sentryId === oom)!.action).toBe('reopened')
     expect(markerOf(w.github.issue(n))!.state).toBe('open')
+
+    await expectQuietRerun(w, inputs)
+  })
+
+  it('on-regression reopen with a burst that climbs a tier: reopened and escalated in the same run, one comment, then quiet', async () => {
+    const w = await start()
+    const { oom } = ids(w)
+    const n = await closedByAction(w, oom)
+    expect(markerOf(w.github.issue(n))!.tier).toBe('medium')
+    const before = commentsOn(w, n).length
+    w.sentry.regress(oom, { events: 40, at: later() })
+
+    const run = await runAction(w, inputs)
+    expect(run.failed).toBeNull()
+    expect(w.github.issue(n)).toMatchObject({ state: 'open', state_reason: 'reopened' })
+    expect(markerOf(w.github.issue(n))).toMatchObject({ state: 'open', tier: 'high' })
+    expect(commentsOn(w, n)).toHaveLength(before + 1)
+    const row = run.report!.results.find(r => r.sentryId === oom)!
+    expect(row.action).toBe('reopened')
+    expect(row.reason).toMatch(/escalated from the medium to the high tier/)
 
     await expectQuietRerun(w, inputs)
   })
@@ -247,6 +271,10 @@ describe('resolve-in-sentry', () => {
 
     await expectQuietRerun(w, inputs)
     expect(w.sentry.issueUpdates).toHaveLength(1)
+    // Unresolved again in Sentry by hand while the GitHub issue stays closed: that close was acted on once.
+    w.sentry.setStatus(deadlock, 'unresolved', 'ongoing')
+    await expectQuietRerun(w, inputs)
+    expect(w.sentry.issueUpdates).toHaveLength(1)
   })
 
   it('never resolves in Sentry after a close the action made itself', async () => {
@@ -280,6 +308,7 @@ describe('upgrade after an LLM outage', () => {
     const personCategory = 'category:logic'
     const dnsBefore = labelsOf(w, dnsIssue)
     const heuristicCategory = dnsBefore.find(l => l.startsWith('category:'))!
+    const heuristicApplied = markerOf(issueFor(w, dns))!.applied!
     expect(heuristicCategory).not.toBe(personCategory)
     w.github.editAsPerson(dnsIssue, {
       removeLabels: [heuristicCategory],
@@ -310,7 +339,11 @@ describe('upgrade after an LLM outage', () => {
     // The person's category stands; the marker says the LLM classified it.
     expect(labelsOf(w, dnsIssue)).toContain(personCategory)
     expect(labelsOf(w, dnsIssue).filter(l => l.startsWith('category:'))).toEqual([personCategory])
-    expect(markerOf(w.github.issue(dnsIssue))!.applied!.classifier).toBe('llm')
+    // What the action applied: the LLM's severity, and still the heuristic's category (the person's stands).
+    expect(markerOf(w.github.issue(dnsIssue))!.applied).toMatchObject({
+      classifier: 'llm',
+      category: heuristicApplied.category
+    })
 
     await expectQuietRerun(w, {})
   })

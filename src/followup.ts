@@ -87,22 +87,32 @@ export async function runFollowUp(
   const rows: IssueResult[] = []
   const queue = new WriteQueue()
   const classifies = (s: FollowUpStep) =>
-    s.kind === 'escalate' || s.kind === 'upgrade' || s.kind === 'regression-issue'
+    s.kind === 'escalate' ||
+    s.kind === 'upgrade' ||
+    s.kind === 'regression-issue' ||
+    (s.kind === 'reopen' && s.escalate !== undefined)
   // Re-classification shares max-issues with nothing else this pass; the rest wait a run.
   let budget = config.maxIssues
   await eachLimited(steps, config.maxConcurrency, async ({ gh, step }) => {
+    // A reopen happens whether or not its escalation can be classified now (then it waits a run).
+    const plain = step.kind === 'reopen' ? { kind: 'reopen' as const, issue: step.issue } : null
     try {
       if (!classifies(step)) {
         queue.push(async () => void rows.push(...(await writeStep(ctx, gh, step, null))))
         return
       }
-      if (budget-- <= 0 || ctx.budget?.exhausted) return
+      if (budget-- <= 0 || ctx.budget?.exhausted) {
+        if (plain)
+          queue.push(async () => void rows.push(...(await writeStep(ctx, gh, plain, null))))
+        return
+      }
       const classified = await stage.classify((step as { issue: SentryIssue }).issue)
       // An upgrade is only worth a write when the LLM itself answered.
       if (step.kind === 'upgrade' && classified.classification.classifier !== 'llm') return
       queue.push(async () => void rows.push(...(await writeStep(ctx, gh, step, classified))))
     } catch (error) {
-      rows.push(...failAll(ctx, issuesOf(step), `follow-up failed: ${errorMessage(error)}`))
+      if (plain) queue.push(async () => void rows.push(...(await writeStep(ctx, gh, plain, null))))
+      else rows.push(...failAll(ctx, issuesOf(step), `follow-up failed: ${errorMessage(error)}`))
     }
   })
   await queue.drain()
@@ -123,8 +133,14 @@ async function writeStep(
     switch (step.kind) {
       case 'close':
         return await closeIssue(ctx, gh, step.issues, step.reason)
-      case 'reopen':
-        return [await reopenIssue(ctx, gh, step.issue)]
+      case 'reopen': {
+        const reopened = await reopenIssue(ctx, gh, step.issue)
+        if (!step.escalate || !classified) return [reopened]
+        const raised = await escalate(ctx, step.issue, gh, classified.classification, step.escalate)
+        return [
+          { ...raised, action: reopened.action, reason: `${reopened.reason}; ${raised.reason}` }
+        ]
+      }
       case 'resolve':
         return await resolveAfterClose(ctx, gh, step.issues)
       case 'kept':
