@@ -244,6 +244,32 @@ describe('regressions', () => {
   })
 })
 
+describe('a regression far outside the listing, reached by its Sentry link', () => {
+  it('reads the issue the external-issue link names, no search, and reopens it', async () => {
+    const w = await start()
+    const { oom } = ids(w)
+    await runAction(w, { 'sentry-link': 'true' })
+    const n = issueFor(w, oom).number
+    expect(w.sentry.externalIssues.some(e => e.issueId === oom)).toBe(true)
+    w.github.editAsPerson(n, { close: 'completed' })
+    // Closed weeks ago: outside the closed listing's `since`.
+    const weeksAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+    Object.assign(w.github.issue(n)!, { updated_at: weeksAgo, closed_at: weeksAgo })
+    w.sentry.regress(oom, { at: later() })
+
+    const since = mark(w)
+    const run = await runAction(w, { 'sentry-link': 'true' })
+    expect(run.failed).toBeNull()
+    expect(w.github.requests.filter(r => r.path.endsWith('/search/issues'))).toEqual([])
+    expect(
+      w.github.requests.filter(r => r.method === 'GET' && r.path === `/repos/acme/shop/issues/${n}`)
+    ).toHaveLength(1)
+    expect(w.github.issue(n)).toMatchObject({ state: 'open', state_reason: 'reopened' })
+    expect(run.report!.results.find(r => r.sentryId === oom)!.action).toBe('reopened')
+    expect(since.sentry()).toEqual([])
+  })
+})
+
 describe('resolve-in-sentry', () => {
   const inputs = { 'resolve-in-sentry': 'true' }
 

@@ -139,6 +139,36 @@ describe('people win', () => {
     expect(body.endsWith(below)).toBe(true)
   })
 
+  it('keeps every byte a person wrote around the section when a later Sentry issue joins it', async () => {
+    const w = await start()
+    const { similarA } = ids(w)
+    await runAction(w)
+    const n = issueFor(w, similarA).number
+    const above = 'Triage notes (person):\n\n'
+    const below = '\n\n---\nLinked incident: INC-42 ✓'
+    w.github.editAsPerson(n, { body: `${above}${w.github.issue(n)!.body!}${below}` })
+    // A new Sentry issue of the same signature (another fingerprint of the same crash).
+    const twin = structuredClone(w.sentry.issues.find(i => i.id === similarA)!)
+    Object.assign(twin, {
+      id: '6012345099',
+      shortId: 'PAYMENTS-WORKER-2Z',
+      permalink: 'https://sentry.io/organizations/acme/issues/6012345099/'
+    })
+    w.sentry.issues.push(twin)
+    w.sentry.events['6012345099'] = structuredClone(w.sentry.events[similarA]!)
+
+    const run = await runAction(w)
+    expect(run.failed).toBeNull()
+    expect(run.report!.results.find(r => r.sentryId === '6012345099')!.githubIssue).toBe(
+      w.github.issue(n)!.html_url
+    )
+    const body = w.github.issue(n)!.body!
+    expect(markerOf(w.github.issue(n))!.ids).toContain('6012345099')
+    expect(body).toContain('PAYMENTS-WORKER-2Z')
+    expect(body.startsWith(above)).toBe(true)
+    expect(body.endsWith(below)).toBe(true)
+  })
+
   it('leaves open an issue a person reopened after the action closed it, and says so', async () => {
     const w = await start()
     const { deadlock } = ids(w)

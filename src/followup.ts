@@ -42,7 +42,13 @@ async function trackedWork(
     let searches = 0
     for (const issue of regressed) {
       known.set(issue.id, issue)
-      if (tracked.byMarker(issue.id) || (await tracked.linkOf(issue))?.marker) continue
+      if (tracked.byMarker(issue.id)) continue
+      // Reached by its link (read outside the listing): followed like a listed one.
+      const linked = await tracked.linkOf(issue)
+      if (linked?.marker) {
+        tracked.remember(linked)
+        continue
+      }
       if (searches++ >= MAX_SEARCHES) {
         log.debug(`More than ${MAX_SEARCHES} regressions to search for; the rest next run`)
         break
