@@ -66,6 +66,29 @@ describe('close-resolved', () => {
     await expectQuietRerun(w, inputs)
   })
 
+  it('closes an issue shared by several Sentry issues only when all of them are resolved, with one comment naming them', async () => {
+    const w = await start()
+    const { similarA, similarB } = ids(w)
+    await runAction(w, inputs)
+    const n = issueFor(w, similarA).number
+    expect(issueFor(w, similarB).number).toBe(n)
+    w.sentry.resolve(similarA)
+    const since = mark(w)
+    const half = await runAction(w, inputs)
+    expect(half.failed).toBeNull()
+    expect(w.github.issue(n)!.state).toBe('open')
+    expect(since.github()).toEqual([])
+
+    w.sentry.resolve(similarB)
+    const run = await runAction(w, inputs)
+    expect(w.github.issue(n)).toMatchObject({ state: 'closed', state_reason: 'completed' })
+    expect(run.outputs.closed).toBe('1')
+    expect(commentsOn(w, n)).toHaveLength(1)
+    for (const id of [similarA, similarB])
+      expect(commentsOn(w, n)[0]!.body).toContain(w.sentry.issues.find(i => i.id === id)!.permalink)
+    await expectQuietRerun(w, inputs)
+  })
+
   it('is off by default: a resolved Sentry issue leaves its GitHub issue open and nothing is written', async () => {
     const w = await start()
     const { deadlock } = ids(w)
