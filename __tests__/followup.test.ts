@@ -49,6 +49,7 @@ describe('close-resolved', () => {
     const run = await runAction(w, inputs)
     expect(run.failed).toBeNull()
     expect(run.outputs.closed).toBe('2')
+    expect(run.summary).toContain('| Closed | 2 |')
     expect(w.github.issue(resolved)).toMatchObject({ state: 'closed', state_reason: 'completed' })
     expect(w.github.issue(archived)).toMatchObject({ state: 'closed', state_reason: 'not_planned' })
     expect(w.github.issue(untouched)!.state).toBe('open')
@@ -298,18 +299,29 @@ describe('resolve-in-sentry', () => {
 
   it('resolves the Sentry issue once when a person closes as completed, with a comment; not_planned and re-runs send no PUT', async () => {
     const w = await start()
-    const { deadlock, dns } = ids(w)
+    const { deadlock, dns, keyError } = ids(w)
     await runAction(w, inputs)
     const done = issueFor(w, deadlock).number
     const dropped = issueFor(w, dns).number
+    const byCommit = issueFor(w, keyError).number
     w.github.editAsPerson(done, { close: 'completed' })
     w.github.editAsPerson(dropped, { close: 'not_planned' })
+    // A merged pull request's "Fixes #n" closes as completed too.
+    w.github.editAsPerson(byCommit, { closedByCommit: 'a'.repeat(40) })
 
     const run = await runAction(w, inputs)
     expect(run.failed).toBeNull()
-    expect(w.sentry.issueUpdates.map(u => [u.issueId, u.body])).toEqual([
-      [deadlock, { status: 'resolved' }]
-    ])
+    expect(
+      w.sentry.issueUpdates
+        .map(u => [u.issueId, u.body])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])))
+    ).toEqual(
+      [
+        [deadlock, { status: 'resolved' }],
+        [keyError, { status: 'resolved' }]
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0])))
+    )
+    expect(run.summary).toContain('| Resolved in Sentry | 2 |')
     expect(w.sentry.issues.find(i => i.id === deadlock)!.status).toBe('resolved')
     expect(commentsOn(w, done)).toHaveLength(1)
     expect(commentsOn(w, done)[0]!.body).toContain(
@@ -319,11 +331,11 @@ describe('resolve-in-sentry', () => {
     expect(run.report!.results.find(r => r.sentryId === deadlock)!.sentry).toBe('resolved')
 
     await expectQuietRerun(w, inputs)
-    expect(w.sentry.issueUpdates).toHaveLength(1)
+    expect(w.sentry.issueUpdates).toHaveLength(2)
     // Unresolved again in Sentry by hand while the GitHub issue stays closed: that close was acted on once.
     w.sentry.setStatus(deadlock, 'unresolved', 'ongoing')
     await expectQuietRerun(w, inputs)
-    expect(w.sentry.issueUpdates).toHaveLength(1)
+    expect(w.sentry.issueUpdates).toHaveLength(2)
   })
 
   it('never resolves in Sentry after a close the action made itself', async () => {
@@ -520,6 +532,8 @@ describe('dry-run', () => {
     expect(w.github.issue(toReopen)!.state).toBe('closed')
     expect(run.outputs.closed).toBe('0')
     expect(run.info.join('\n')).toMatch(/\[dry-run\] Would close/)
+    expect(run.summary).toContain('| Would close | 1 |')
+    expect(run.summary).toContain('| Would reopen | 1 |')
   })
 })
 
