@@ -17,6 +17,7 @@ import {
   later,
   mark,
   markerOf,
+  oldIssueWorld,
   sentryWrites,
   writes
 } from './support/followup.js'
@@ -506,6 +507,22 @@ describe('create-issues: false', () => {
 })
 
 describe('dry-run', () => {
+  it('reports would-escalate for an old issue that climbed and writes nothing', async () => {
+    world = await oldIssueWorld()
+    const w = world
+    const { old } = ids(w)
+    await runAction(w)
+    w.sentry.addEvents(old, { events: 200, users: 1000 })
+    const since = mark(w)
+    const run = await runAction(w, { 'dry-run': 'true' })
+    expect(run.failed).toBeNull()
+    expect(run.report!.results.find(r => r.sentryId === old)!.action).toBe('would-escalate')
+    expect(since.github()).toEqual([])
+    expect(since.sentry()).toEqual([])
+    expect(markerOf(w.github.issue(60))!.tier).toBe('high')
+    expect(run.summary).toContain('| Would escalate | 1 |')
+  })
+
   it('reports would-close and would-reopen and writes nothing on either side', async () => {
     const w = await start()
     const { deadlock, oom } = ids(w)
@@ -534,6 +551,32 @@ describe('dry-run', () => {
     expect(run.info.join('\n')).toMatch(/\[dry-run\] Would close/)
     expect(run.summary).toContain('| Would close | 1 |')
     expect(run.summary).toContain('| Would reopen | 1 |')
+  })
+})
+
+describe('whose markers count', () => {
+  it('never closes an issue a stranger opened with a copied marker', async () => {
+    const now = new Date()
+    const seed = seedScenario({ now })
+    const body = [
+      '<!-- sentry-triage:begin -->',
+      `<!-- sentry-triage:v1 {"ids":["${seed.ids.old}"],"sig":null} -->`,
+      'Claimed by a stranger.',
+      '<!-- sentry-triage:end -->'
+    ].join('\n')
+    const w = await start({
+      now,
+      seed,
+      github: {
+        issues: [{ number: 70, title: 'x', body, user: 'stranger', author_association: 'NONE' }]
+      }
+    })
+    w.sentry.resolve(seed.ids.old)
+    const run = await runAction(w, { 'close-resolved': 'true' })
+    expect(run.failed).toBeNull()
+    expect(w.github.issue(70)!.state).toBe('open')
+    expect(writes(w).filter(r => /\/issues\/70(\/|$)/.test(r.path))).toEqual([])
+    expect(run.outputs.closed).toBe('0')
   })
 })
 
