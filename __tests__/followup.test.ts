@@ -377,8 +377,18 @@ describe('upgrade after an LLM outage', () => {
       addLabels: [personCategory]
     })
 
+    // Another person removes the severity of the keyError issue: it stays removed.
+    const keyIssue = issueFor(w, keyError).number
+    const keySeverity = labelsOf(w, keyIssue).find(l => l.startsWith('severity:'))!
+    w.github.editAsPerson(keyIssue, { removeLabels: [keySeverity] })
+
     const up = await runAction(w)
     expect(up.failed).toBeNull()
+    expect(labelsOf(w, keyIssue).filter(l => l.startsWith('severity:'))).toEqual([])
+    expect(up.report!.results.find(r => r.sentryId === keyError)).toMatchObject({
+      action: 'upgraded',
+      kept: true
+    })
     const expected = (w.seed as ScenarioSeed).expected
     const deadlockIssue = issueFor(w, deadlock)
     const want = expected[deadlock]!
