@@ -6,10 +6,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startWorld, runAction, type World } from './fakes/world.js'
 import {
+  commentsOn,
   expectQuietRerun,
   ids,
   issueFor,
   labelsOf,
+  later,
   mark,
   markerOf,
   oldIssueWorld,
@@ -189,6 +191,35 @@ describe('people win', () => {
     expect(row).toMatchObject({ action: 'skipped', kept: true })
     expect(row.reason).toMatch(/person reopened/)
     expect(run.summary).toContain('| Left alone: a person changed it | 1 |')
+    await expectQuietRerun(w, inputs)
+  })
+
+  it('after a person reopened it, a regression and a new resolution close it again', async () => {
+    const w = await start()
+    const { deadlock } = ids(w)
+    const inputs = { 'close-resolved': 'true' }
+    await runAction(w, inputs)
+    const n = issueFor(w, deadlock).number
+    w.sentry.resolve(deadlock)
+    await runAction(w, inputs)
+    w.github.editAsPerson(n, { reopen: true })
+    await runAction(w, inputs)
+    expect(w.github.issue(n)!.state).toBe('open')
+
+    // The person was right: it came back. The marker records the issue open, silently, once.
+    w.sentry.regress(deadlock, { at: later() })
+    const comments = commentsOn(w, n).length
+    const since = mark(w)
+    await runAction(w, inputs)
+    expect(since.github().map(r => r.method)).toEqual(['PATCH'])
+    expect(markerOf(w.github.issue(n))!.state).toBe('open')
+    expect(commentsOn(w, n)).toHaveLength(comments)
+    await expectQuietRerun(w, inputs)
+
+    w.sentry.resolve(deadlock)
+    const run = await runAction(w, inputs)
+    expect(w.github.issue(n)).toMatchObject({ state: 'closed', state_reason: 'completed' })
+    expect(run.outputs.closed).toBe('1')
     await expectQuietRerun(w, inputs)
   })
 })

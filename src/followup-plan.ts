@@ -17,6 +17,8 @@ export type FollowUpStep =
   | { kind: 'upgrade'; issue: SentryIssue }
   | { kind: 'resolve'; issues: SentryIssue[] }
   | { kind: 'kept'; issues: SentryIssue[]; reason: string }
+  /** A person's reopen after the action's close was borne out (Sentry has it live again): recorded. */
+  | { kind: 'settle'; issues: SentryIssue[] }
 
 type Options = Pick<Config, 'closeResolved' | 'onRegression' | 'resolveInSentry'> & {
   /** The LLM can classify now (configured, and not abandoned this run). */
@@ -87,6 +89,8 @@ function decideOpen(gh: GitHubIssue, issues: SentryIssue[], options: Options): F
     !(person.category && person.severity)
   )
     return { kind: 'upgrade', issue: live[0]! }
+  // Without this record, the next resolution would find the person's old reopen and never close.
+  if (marker.state === 'closed') return { kind: 'settle', issues: live }
   return null
 }
 

@@ -10,7 +10,13 @@ import type { WriteContext } from './context.js'
 import { decideFollowUp, type FollowUpStep } from './followup-plan.js'
 import { ClassificationStage, WriteQueue, eachLimited } from './classification.js'
 import { row, type IssueResult } from './results.js'
-import { closeIssue, pointToRegression, reopenIssue, resolveAfterClose } from './writes/state.js'
+import {
+  closeIssue,
+  pointToRegression,
+  reopenIssue,
+  resolveAfterClose,
+  settleReopen
+} from './writes/state.js'
 import { escalate, upgrade } from './writes/relabel.js'
 import { createIssue } from './writes/create.js'
 import { failAll } from './intake.js'
@@ -158,6 +164,9 @@ async function writeStep(
             kept: true
           })
         )
+      case 'settle':
+        await settleReopen(ctx, gh)
+        return []
       case 'escalate':
         return [await escalate(ctx, step.issue, gh, classified!.classification, step)]
       case 'upgrade':
