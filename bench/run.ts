@@ -40,6 +40,7 @@ import { issueSignature } from '../src/signature.js'
 import { serialBaseline, type SerialResult } from './serial.js'
 import { fewShotLines, fewShotTokens, type FewShotFigures } from './few-shot.js'
 import { codeContextFigures, renderCodeContextFigures } from './code.js'
+import { followUpFigures, renderFollowUpFigures } from './followup.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const LAT = { sentry: 150, github: 100, llm: 850 } as const
@@ -375,6 +376,15 @@ if (process.argv.includes('--only') && process.argv.includes('few-shot')) {
   const figures = await fewShotTokens(50)
   for (const l of fewShotLines(figures)) out(l)
   out(`  ${fewShotTarget(figures)}`)
+  process.exit(0)
+}
+
+/** Issue #7: the follow-up pass over this many linked issues. */
+const FOLLOW_UP_M = 500
+
+// `npm run bench -- --only followup`: just the follow-up figures (writes nothing).
+if (process.argv.includes('--only') && process.argv.includes('followup')) {
+  for (const l of renderFollowUpFigures(await followUpFigures(FOLLOW_UP_M, LAT, SHORT))) out(l)
   process.exit(0)
 }
 
@@ -739,5 +749,9 @@ const md: string[] = [
 const codeLines = renderCodeContextFigures(await codeContextFigures())
 md.push('## Owners and code context (issue #8)', '', ...codeLines, '')
 out(codeLines.join('\n'))
+// The follow-up pass (issue #7): requests and wall time for M linked issues, beside the intake cases above.
+const followUpLines = renderFollowUpFigures(await followUpFigures(FOLLOW_UP_M, LAT, SHORT))
+md.push('## Follow-up pass (issue #7)', '', '```text', ...followUpLines, '```', '')
+out(followUpLines.join('\n'))
 writeFileSync(join(ROOT, 'bench/results.md'), md.join('\n'))
 out('wrote bench/results.md')

@@ -11,11 +11,14 @@ import { changedByPerson } from './labels.js'
 
 export type FollowUpStep =
   | { kind: 'close'; reason: 'completed' | 'not_planned'; issues: SentryIssue[] }
-  | { kind: 'reopen' | 'regression-issue'; issue: SentryIssue }
+  | { kind: 'reopen'; issue: SentryIssue; escalate?: { from: Tier; to: Tier } }
+  | { kind: 'regression-issue'; issue: SentryIssue }
   | { kind: 'escalate'; issue: SentryIssue; from: Tier; to: Tier }
   | { kind: 'upgrade'; issue: SentryIssue }
   | { kind: 'resolve'; issues: SentryIssue[] }
   | { kind: 'kept'; issues: SentryIssue[]; reason: string }
+  /** A person's reopen after the action's close was borne out (Sentry has it live again): recorded. */
+  | { kind: 'settle'; issues: SentryIssue[] }
 
 type Options = Pick<Config, 'closeResolved' | 'onRegression' | 'resolveInSentry'> & {
   /** The LLM can classify now (configured, and not abandoned this run). */
@@ -44,10 +47,10 @@ export function decideFollowUp(
   const regressed = issues.find(s => regressedSince(s, gh.closedAt))
   if (regressed && gh.stateReason !== 'not_planned' && gh.stateReason !== 'duplicate') {
     if (options.onRegression === 'ignore') return null
-    return {
-      kind: options.onRegression === 'new' ? 'regression-issue' : 'reopen',
-      issue: regressed
-    }
+    if (options.onRegression === 'new') return { kind: 'regression-issue', issue: regressed }
+    // A burst that climbed a tier is escalated in the same run, not one run later.
+    const climb = climbed(marker.tier, [regressed])
+    return { kind: 'reopen', issue: regressed, ...(climb ? { escalate: climb } : {}) }
   }
   const stillOpen = issues.filter(s => s.status === 'unresolved')
   if (
@@ -76,12 +79,8 @@ function decideOpen(gh: GitHubIssue, issues: SentryIssue[], options: Options): F
     return { kind: 'close', reason, issues }
   }
   const live = issues.filter(s => !isClosedInSentry(s))
-  const top = live.reduce((a, b) =>
-    TIER_RANK[impactTier(b).tier] < TIER_RANK[impactTier(a).tier] ? b : a
-  )
-  const to = impactTier(top).tier
-  if (marker.tier && TIER_RANK[to] < TIER_RANK[marker.tier])
-    return { kind: 'escalate', issue: top, from: marker.tier, to }
+  const climb = climbed(marker.tier, live)
+  if (climb) return { kind: 'escalate', ...climb }
   const person = changedByPerson(gh.labels, marker.applied)
   // Both labels a person's: an LLM answer could change nothing, so none is asked for.
   if (
@@ -90,5 +89,20 @@ function decideOpen(gh: GitHubIssue, issues: SentryIssue[], options: Options): F
     !(person.category && person.severity)
   )
     return { kind: 'upgrade', issue: live[0]! }
+  // Without this record, the next resolution would find the person's old reopen and never close.
+  if (marker.state === 'closed') return { kind: 'settle', issues: live }
   return null
+}
+
+/** The most urgent of `live` when its impact tier is above the one the marker records. */
+function climbed(
+  recorded: Tier | null | undefined,
+  live: SentryIssue[]
+): { issue: SentryIssue; from: Tier; to: Tier } | null {
+  if (!recorded || live.length === 0) return null
+  const top = live.reduce((a, b) =>
+    TIER_RANK[impactTier(b).tier] < TIER_RANK[impactTier(a).tier] ? b : a
+  )
+  const to = impactTier(top).tier
+  return TIER_RANK[to] < TIER_RANK[recorded] ? { issue: top, from: recorded, to } : null
 }

@@ -11,7 +11,13 @@ import { decideFollowUp, type FollowUpStep } from './followup-plan.js'
 import { ClassificationStage, WriteQueue } from './classification.js'
 import { eachLimited } from './concurrency.js'
 import { row, type IssueResult } from './results.js'
-import { closeIssue, pointToRegression, reopenIssue, resolveAfterClose } from './writes/state.js'
+import {
+  closeIssue,
+  pointToRegression,
+  reopenIssue,
+  resolveAfterClose,
+  settleReopen
+} from './writes/state.js'
 import { escalate, upgrade } from './writes/relabel.js'
 import { createIssue } from './writes/create.js'
 import { failAll } from './intake.js'
@@ -45,7 +51,13 @@ async function trackedWork(
     let searches = 0
     for (const issue of regressed) {
       known.set(issue.id, issue)
-      if (tracked.byMarker(issue.id) || (await tracked.linkOf(issue))?.marker) continue
+      if (tracked.byMarker(issue.id)) continue
+      // Reached by its link (read outside the listing): followed like a listed one.
+      const linked = await tracked.linkOf(issue)
+      if (linked?.marker) {
+        tracked.remember(linked)
+        continue
+      }
       if (searches++ >= MAX_SEARCHES) {
         log.debug(`More than ${MAX_SEARCHES} regressions to search for; the rest next run`)
         break
@@ -103,22 +115,32 @@ export async function runFollowUp(
   const rows: IssueResult[] = []
   const queue = new WriteQueue()
   const classifies = (s: FollowUpStep) =>
-    s.kind === 'escalate' || s.kind === 'upgrade' || s.kind === 'regression-issue'
+    s.kind === 'escalate' ||
+    s.kind === 'upgrade' ||
+    s.kind === 'regression-issue' ||
+    (s.kind === 'reopen' && s.escalate !== undefined)
   // Re-classification shares max-issues with nothing else this pass; the rest wait a run.
   let budget = config.maxIssues
   await eachLimited(steps, config.maxConcurrency, async ({ gh, step }) => {
+    // A reopen happens whether or not its escalation can be classified now (then it waits a run).
+    const plain = step.kind === 'reopen' ? { kind: 'reopen' as const, issue: step.issue } : null
     try {
       if (!classifies(step)) {
         queue.push(async () => void rows.push(...(await writeStep(ctx, gh, step, null))))
         return
       }
-      if (budget-- <= 0 || ctx.budget?.exhausted) return
+      if (budget-- <= 0 || ctx.budget?.exhausted) {
+        if (plain)
+          queue.push(async () => void rows.push(...(await writeStep(ctx, gh, plain, null))))
+        return
+      }
       const classified = await stage.classify((step as { issue: SentryIssue }).issue)
       // An upgrade is only worth a write when the LLM itself answered.
       if (step.kind === 'upgrade' && classified.classification.classifier !== 'llm') return
       queue.push(async () => void rows.push(...(await writeStep(ctx, gh, step, classified))))
     } catch (error) {
-      rows.push(...failAll(ctx, issuesOf(step), `follow-up failed: ${errorMessage(error)}`))
+      if (plain) queue.push(async () => void rows.push(...(await writeStep(ctx, gh, plain, null))))
+      else rows.push(...failAll(ctx, issuesOf(step), `follow-up failed: ${errorMessage(error)}`))
     }
   })
   await queue.drain()
@@ -139,8 +161,14 @@ async function writeStep(
     switch (step.kind) {
       case 'close':
         return await closeIssue(ctx, gh, step.issues, step.reason)
-      case 'reopen':
-        return [await reopenIssue(ctx, gh, step.issue)]
+      case 'reopen': {
+        const reopened = await reopenIssue(ctx, gh, step.issue)
+        if (!step.escalate || !classified) return [reopened]
+        const raised = await escalate(ctx, step.issue, gh, classified.classification, step.escalate)
+        return [
+          { ...raised, action: reopened.action, reason: `${reopened.reason}; ${raised.reason}` }
+        ]
+      }
       case 'resolve':
         return await resolveAfterClose(ctx, gh, step.issues)
       case 'kept':
@@ -152,6 +180,9 @@ async function writeStep(
             kept: true
           })
         )
+      case 'settle':
+        await settleReopen(ctx, gh)
+        return []
       case 'escalate':
         return [await escalate(ctx, step.issue, gh, classified!.classification, step)]
       case 'upgrade':

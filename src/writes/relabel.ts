@@ -34,7 +34,10 @@ async function swapLabel(
   return to
 }
 
-async function recordMarker(ctx: WriteContext, gh: GitHubIssue, marker: Marker): Promise<void> {
+async function recordMarker(ctx: WriteContext, gh: GitHubIssue, next: Marker): Promise<void> {
+  // An open issue is recorded open (a person's reopen after the action's close is settled too).
+  const marker =
+    gh.state === 'open' && next.state === 'closed' ? { ...next, state: 'open' as const } : next
   gh.body = rewriteSection(gh.body, marker)
   gh.marker = marker
   await ctx.github.updateBody(gh.number, gh.body)

@@ -119,3 +119,15 @@ export async function resolveAfterClose(
   )
   return rows
 }
+
+/**
+ * A person reopened the issue after the action closed it, and Sentry has since seen it come back:
+ * the marker records the issue as open, silently, so that the next resolution closes it again.
+ */
+export async function settleReopen(ctx: WriteContext, gh: GitHubIssue): Promise<void> {
+  if (ctx.dry || !gh.marker) return
+  const marker = { ...gh.marker, state: 'open' as const }
+  gh.body = rewriteSection(gh.body, marker)
+  gh.marker = marker
+  await ctx.github.updateBody(gh.number, gh.body)
+}
