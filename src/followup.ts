@@ -104,13 +104,6 @@ export async function runFollowUp(
     const step = decideFollowUp(gh, issues, decide)
     if (!step) continue
     steps.push({ gh, step })
-    // A reopened issue is open again at once: what else changed (its tier climbed with the
-    // regression's events, say) is done in the same run rather than the next.
-    if (step.kind === 'reopen') {
-      const then = decideFollowUp({ ...gh, state: 'open' }, issues, decide)
-      if (then && (then.kind === 'escalate' || then.kind === 'upgrade'))
-        steps.push({ gh, step: then })
-    }
   }
   const rows: IssueResult[] = []
   const queue = new WriteQueue()
