@@ -124,7 +124,7 @@ describe('regressions', () => {
     const n = await closedByAction(w, oom)
     const before = commentsOn(w, n).length
     const severity = labelsOf(w, n).find(l => l.startsWith('severity:'))
-    w.sentry.regress(oom, { events: 1, at: later() })
+    w.sentry.regress(oom, { events: 1, release: 'payments-worker@2.3.9', at: later() })
 
     const run = await runAction(w, inputs)
     expect(run.failed).toBeNull()
@@ -134,6 +134,10 @@ describe('regressions', () => {
     expect(w.github.requests.filter(r => r.path.endsWith('/search/issues'))).toEqual([])
     expect(commentsOn(w, n)).toHaveLength(before + 1)
     expect(commentsOn(w, n).at(-1)!.body).toMatch(/regressed/i)
+    // What Sentry saw since: its events and the release it came back in.
+    expect(commentsOn(w, n).at(-1)!.body).toMatch(
+      /events in all.*latest release payments-worker@‍?2\.3\.9/
+    )
     expect(run.outputs.reopened).toBe('1')
     expect(run.report!.results.find(r => r.sentryId === oom)!.action).toBe('reopened')
     expect(markerOf(w.github.issue(n))!.state).toBe('open')

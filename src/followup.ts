@@ -119,7 +119,10 @@ export async function runFollowUp(
     const plain = step.kind === 'reopen' ? { kind: 'reopen' as const, issue: step.issue } : null
     try {
       if (!classifies(step)) {
-        queue.push(async () => void rows.push(...(await writeStep(ctx, gh, step, null))))
+        // A reopen says which release the regression came back in (the latest event knows).
+        const release =
+          step.kind === 'reopen' ? ((await stage.event(step.issue))?.release ?? null) : null
+        queue.push(async () => void rows.push(...(await writeStep(ctx, gh, step, null, release))))
         return
       }
       if (budget-- <= 0 || ctx.budget?.exhausted) {
@@ -148,14 +151,15 @@ async function writeStep(
   ctx: WriteContext,
   gh: GitHubIssue,
   step: FollowUpStep,
-  classified: Awaited<ReturnType<ClassificationStage['classify']>> | null
+  classified: Awaited<ReturnType<ClassificationStage['classify']>> | null,
+  release: string | null = classified?.event?.release ?? null
 ): Promise<IssueResult[]> {
   try {
     switch (step.kind) {
       case 'close':
         return await closeIssue(ctx, gh, step.issues, step.reason)
       case 'reopen': {
-        const reopened = await reopenIssue(ctx, gh, step.issue)
+        const reopened = await reopenIssue(ctx, gh, step.issue, release)
         if (!step.escalate || !classified) return [reopened]
         const raised = await escalate(ctx, step.issue, gh, classified.classification, step.escalate)
         return [

@@ -47,7 +47,8 @@ export async function closeIssue(
 export async function reopenIssue(
   ctx: WriteContext,
   gh: GitHubIssue,
-  issue: SentryIssue
+  issue: SentryIssue,
+  release: string | null = null
 ): Promise<IssueResult> {
   const result = row(issue, ctx.redact, {
     action: ctx.dry ? 'would-reopen' : 'reopened',
@@ -64,7 +65,7 @@ export async function reopenIssue(
   Object.assign(gh, { body, marker, state: 'open', stateReason: 'reopened' })
   await ctx.github.comment(
     gh.number,
-    `${sentryLink(issue)} regressed in Sentry: ${issue.count.toLocaleString('en-US')} events in all, last seen ${inline(issue.lastSeen, 40)}. Reopening.`
+    `${sentryLink(issue)} regressed in Sentry: ${issue.count.toLocaleString('en-US')} events in all, last seen ${inline(issue.lastSeen, 40)}${release ? `, latest release ${inline(ctx.redact(release), 100)}` : ''}. Reopening.`
   )
   return result
 }
