@@ -196,7 +196,9 @@ function latencyWorld(n: number): Promise<World> {
   })
 }
 
-const isWrite = (r: RecordedRequest) => r.method !== 'GET' && r.method !== 'HEAD'
+// GraphQL blame (code context) is a POST that only reads.
+const isWrite = (r: RecordedRequest) =>
+  r.method !== 'GET' && r.method !== 'HEAD' && !r.path.endsWith('/graphql')
 const isCreate = (r: RecordedRequest) =>
   r.method === 'POST' && /\/repos\/[^/]+\/[^/]+\/issues$/.test(r.path)
 const isLabelCreate = (r: RecordedRequest) =>
