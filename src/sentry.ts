@@ -3,6 +3,7 @@ import { HttpClient, HttpError, type Budget, type Sleep } from './http.js'
 import type { Dispatcher } from 'undici'
 import { parseLatestEvent, type EventContext } from './sentry-event.js'
 import { issueSchema, nameOf, type SentryIssue } from './sentry-issue.js'
+import { describeSentryError } from './sentry-errors.js'
 
 export type { EventContext, EventFrame, StackFrame } from './sentry-event.js'
 export { issueSchema, type SentryIssue } from './sentry-issue.js'
@@ -132,40 +133,9 @@ export class SentryClient {
       budget: options.budget,
       sleep: options.sleep,
       dispatcher: options.dispatcher,
-      describeError: (status, body, endpoint) =>
-        this.describe(status, body, endpoint, options.baseUrl)
+      describeError: (status, _body, endpoint) =>
+        describeSentryError(this.org, status, endpoint, options.baseUrl)
     })
-  }
-
-  private describe(
-    status: number,
-    body: unknown,
-    endpoint: string,
-    baseUrl: string
-  ): string | undefined {
-    const org = `organization '${this.org}'`
-    if (status === 401) {
-      return `Sentry answered 401 for ${endpoint}: the sentry-token is invalid, expired or revoked`
-    }
-    if (status === 403) {
-      const scope = /\/comments\/$/.test(endpoint)
-        ? 'event:write (and a user-backed token: an internal integration or a user auth token)'
-        : /\/projects\/$/.test(endpoint)
-          ? 'org:read and project:read'
-          : 'event:read'
-      return `Sentry answered 403 for ${org} (${endpoint}): the token lacks ${scope}`
-    }
-    if (
-      status === 404 &&
-      /^GET \/api\/0\/organizations\/[^/]+\/(issues|projects)\/$/.test(endpoint)
-    ) {
-      return `Sentry answered 404: ${org} was not found at ${baseUrl} (check sentry-org, and sentry-url: organizations in the EU live on https://de.sentry.io)`
-    }
-    if (status === 429) {
-      return `Sentry kept answering 429 (rate limited) for ${endpoint} after retries`
-    }
-    void body
-    return undefined
   }
 
   private orgPath(rest: string): string {
