@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { GitHubClient } from '../src/github.js'
 import { SentryClient } from '../src/sentry.js'
-import { Budget } from '../src/http.js'
+import { Budget } from '../src/retry.js'
 import { refsFromVersion, resolveReleaseCommit } from '../src/code/commit.js'
 import { RepoReader } from '../src/code/repo.js'
 import { startFakeGitHub, type FakeGitHub } from './fakes/github.js'

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { GitHubClient } from '../src/github.js'
 import { SentryClient } from '../src/sentry.js'
-import { Budget } from '../src/http.js'
+import { Budget } from '../src/retry.js'
 import { parseLatestEvent, type EventContext } from '../src/sentry-event.js'
 import {
   resolveCodeContexts,

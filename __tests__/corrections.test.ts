@@ -18,7 +18,7 @@ import { heuristicClassifier, llmClassifier } from '../src/classify/classifier.j
 import { LlmClient } from '../src/classify/llm.js'
 import { SYSTEM_PROMPT } from '../src/classify/prompt.js'
 import { CostLedger } from '../src/cost.js'
-import { Budget } from '../src/http.js'
+import { Budget } from '../src/retry.js'
 import { issueSignature } from '../src/signature.js'
 import type { Route } from '../src/classify/routing.js'
 import { startFakeLlm, messageText, httpError, type FakeLlm } from './fakes/llm.js'

@@ -5,9 +5,10 @@
  * writes once; a re-run writes nothing. Escalation and people's changes: people.test.ts; sentry-link
  * and create-issues false: sentry-link.test.ts.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { startWorld, runAction, type World, type WorldOptions } from './fakes/world.js'
+import { describe, expect, it } from '@jest/globals'
+import { runAction, type World } from './fakes/world.js'
 import { makeIssues, seedScenario, type ScenarioSeed } from './fakes/seed.js'
+import { trackedIssueSeeds } from './fakes/seed-tracked.js'
 import {
   commentsOn,
   expectQuietRerun,
@@ -19,19 +20,11 @@ import {
   markerOf,
   oldIssueWorld,
   sentryWrites,
-  writes
+  writes,
+  worldPerTest
 } from './support/followup.js'
 
-let world: World | undefined
-afterEach(async () => {
-  await world?.close()
-  world = undefined
-})
-
-async function start(options: WorldOptions = {}): Promise<World> {
-  world = await startWorld(options)
-  return world
-}
+const start = worldPerTest()
 
 describe('close-resolved', () => {
   const inputs = { 'close-resolved': 'true' }
@@ -427,8 +420,7 @@ describe('upgrade after an LLM outage', () => {
 
 describe('dry-run', () => {
   it('reports would-escalate for an old issue that climbed and writes nothing', async () => {
-    world = await oldIssueWorld()
-    const w = world
+    const w = await start(oldIssueWorld())
     const { old } = ids(w)
     await runAction(w)
     w.sentry.addEvents(old, { events: 200, users: 1000 })
@@ -500,29 +492,19 @@ describe('whose markers count', () => {
 })
 
 describe('cost of the follow-up', () => {
-  /**
-   * M issues the bot opened, one per Sentry issue, labelled by the LLM and with its marker (no tier:
-   * nothing to escalate): the run has nothing to do but read.
-   */
-  function tracked(seed: ReturnType<typeof makeIssues>, now: Date) {
-    return seed.issues.map((s, i) => ({
-      number: 100 + i,
-      title: s.title,
-      body: [
-        '<!-- sentry-triage:begin -->',
-        `<!-- sentry-triage:v1 {"ids":["${s.id}"],"sig":null,"applied":{"category":"Logic","severity":"Low","classifier":"llm"}} -->`,
-        `Issue ${s.shortId}`,
-        '<!-- sentry-triage:end -->'
-      ].join('\n'),
-      labels: ['sentry', 'category:logic', 'severity:low'],
-      created_at: new Date(now.getTime() - 3_600_000).toISOString()
-    }))
-  }
-
   it('reads M = 250 linked issues in ⌈M/100⌉ Sentry batches plus one regressed listing, and ⌈M/100⌉ GitHub pages', async () => {
     const now = new Date()
     const seed = makeIssues(250, now)
-    const w = await start({ now, seed, github: { issues: tracked(seed, now) } })
+    const w = await start({
+      now,
+      seed,
+      github: {
+        issues: trackedIssueSeeds(seed, {
+          firstNumber: 100,
+          createdAt: new Date(now.getTime() - 3_600_000).toISOString()
+        })
+      }
+    })
     const run = await runAction(w, { classifier: 'heuristic' })
     expect(run.failed).toBeNull()
     expect(run.report!.results).toHaveLength(250)

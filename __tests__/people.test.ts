@@ -3,8 +3,8 @@
  * changed by a later run, escalation included; the bytes a person wrote around the action's section
  * survive every rewrite; a person's reopen after the action's close stands.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { startWorld, runAction, type World } from './fakes/world.js'
+import { describe, expect, it } from '@jest/globals'
+import { runAction } from './fakes/world.js'
 import {
   commentsOn,
   expectQuietRerun,
@@ -15,24 +15,12 @@ import {
   mark,
   markerOf,
   oldIssueWorld,
-  writes
+  writes,
+  worldPerTest
 } from './support/followup.js'
 
-let world: World | undefined
-afterEach(async () => {
-  await world?.close()
-  world = undefined
-})
-
-async function start(): Promise<World> {
-  world = await startWorld()
-  return world
-}
-
-async function startOld(extra: { above?: string; below?: string } = {}): Promise<World> {
-  world = await oldIssueWorld(extra)
-  return world
-}
+const start = worldPerTest()
+const startOld = (extra: { above?: string; below?: string } = {}) => start(oldIssueWorld(extra))
 
 describe('escalation outside the intake window', () => {
   it('raises the severity, assigns critical-assignees and records the tier when an old issue climbs; a re-run writes nothing', async () => {

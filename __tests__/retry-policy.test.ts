@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { GitHubClient } from '../src/github.js'
-import { Budget } from '../src/http.js'
+import { Budget } from '../src/retry.js'
 import { renderSection } from '../src/marker.js'
 import { startFakeGitHub, type FakeGitHub } from './fakes/github.js'
 import { GITHUB_TOKEN, runAction, startWorld, type World } from './fakes/world.js'

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { SentryClient } from '../src/sentry.js'
 import { parseLatestEvent } from '../src/sentry-event.js'
-import { Budget } from '../src/http.js'
+import { Budget } from '../src/retry.js'
 import {
   buildSentryEvent,
   buildSentryIssue,

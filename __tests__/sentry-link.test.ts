@@ -3,20 +3,11 @@
  * installation given or discovered, a 403 one warning) and `create-issues: false` (no LLM spend on
  * issues that will not be written), end to end against the fakes.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { startWorld, runAction, type World, type WorldOptions } from './fakes/world.js'
-import { ids, isChat, mark, markerOf } from './support/followup.js'
+import { describe, expect, it } from '@jest/globals'
+import { runAction, type World } from './fakes/world.js'
+import { ids, isChat, mark, markerOf, worldPerTest } from './support/followup.js'
 
-let world: World | undefined
-afterEach(async () => {
-  await world?.close()
-  world = undefined
-})
-
-async function start(options: WorldOptions = {}): Promise<World> {
-  world = await startWorld(options)
-  return world
-}
+const start = worldPerTest()
 
 describe('sentry-link', () => {
   const inputs = { 'sentry-link': 'true' }

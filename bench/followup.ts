@@ -8,6 +8,7 @@
 import { startWorld, runAction, type World } from '../__tests__/fakes/world.js'
 import { makeIssues } from '../__tests__/fakes/seed.js'
 import type { RecordedRequest } from '../__tests__/fakes/server.js'
+import { trackedIssueSeeds } from '../__tests__/fakes/seed-tracked.js'
 
 export interface FollowUpLatency {
   sentry: number
@@ -41,19 +42,11 @@ async function followUpWorld(m: number, latency: FollowUpLatency): Promise<World
   const seed = makeIssues(m, now)
   // First seen ten days ago: outside the intake window, so the run is the follow-up alone.
   for (const issue of seed.issues) issue.firstSeen = iso(now.getTime() - 10 * DAY)
-  const issues = seed.issues.map((s, i) => ({
-    number: 1000 + i,
-    title: s.title,
-    body: [
-      '<!-- sentry-triage:begin -->',
-      `<!-- sentry-triage:v1 {"ids":["${s.id}"],"sig":null,"applied":{"category":"Logic","severity":"Low","classifier":"llm"}} -->`,
-      `Issue ${s.shortId}`,
-      '<!-- sentry-triage:end -->'
-    ].join('\n'),
-    labels: ['sentry', 'category:logic', 'severity:low'],
-    created_at: iso(now.getTime() - 9 * DAY),
-    updated_at: iso(now.getTime() - 2 * DAY)
-  }))
+  const issues = trackedIssueSeeds(seed, {
+    firstNumber: 1000,
+    createdAt: iso(now.getTime() - 9 * DAY),
+    updatedAt: iso(now.getTime() - 2 * DAY)
+  })
   return startWorld({
     now,
     seed,

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util'
 import { DEFAULTS } from '../src/config.js'
-import { Budget } from '../src/http.js'
+import { Budget } from '../src/retry.js'
 import { CostLedger } from '../src/cost.js'
 import { createRedactor } from '../src/redact.js'
 import { LlmClient } from '../src/classify/llm.js'

@@ -10,7 +10,7 @@ import type { WriteContext } from './context.js'
 import { decideFollowUp, type FollowUpStep } from './followup-plan.js'
 import { ClassificationStage, WriteQueue } from './classification.js'
 import { eachLimited } from './concurrency.js'
-import { row, type IssueResult } from './results.js'
+import { row, type IssueResult, failAll } from './results.js'
 import {
   closeIssue,
   pointToRegression,
@@ -20,7 +20,6 @@ import {
 } from './writes/state.js'
 import { escalate, upgrade } from './writes/relabel.js'
 import { createIssue } from './writes/create.js'
-import { failAll } from './intake.js'
 import { errorMessage } from './http.js'
 
 /** Regressions whose GitHub issue is outside every listing are searched for, this many a run. */

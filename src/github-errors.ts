@@ -1,6 +1,7 @@
 /** GitHub failures as sentences a user can act on, and which of them a retry can help. */
 import { z } from 'zod'
-import { errorMessage, isNetworkError, isRetryableStatus } from './http.js'
+import { errorMessage } from './http.js'
+import { isNetworkError, isRetryableStatus } from './retry.js'
 
 export interface RequestErrorLike {
   status?: number

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { realSleep } from './http.js'
+import { realSleep } from './retry.js'
 import { createOctokit, type GitHubOptions } from './github-octokit.js'
 import { issueSchema, labelSchema, parseAnswer, type GitHubIssue } from './github-issue.js'
 import {
@@ -65,21 +65,30 @@ export class GitHubClient {
    */
   async listRecentIssues(since: string | null): Promise<GitHubIssue[]> {
     try {
-      const items = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
-        owner: this.owner,
-        repo: this.repo,
-        state: 'all',
-        per_page: 100,
-        sort: 'created',
-        direction: 'desc',
-        ...(since ? { since } : {})
-      })
-      return parseAnswer(z.array(issueSchema), items, 'GET /repos/{owner}/{repo}/issues')
-        .filter(i => !i.isPull)
-        .map(i => i.issue)
+      return await this.listIssues('all', 'created', since)
     } catch (error) {
       throw describeGitHubError(error, 'listing issues to find the linked ones', this.repository)
     }
+  }
+
+  /** One paginated listing of issues (pull requests dropped), newest first by `sort`. */
+  private async listIssues(
+    state: 'all' | 'open' | 'closed',
+    sort: 'created' | 'updated',
+    since: string | null
+  ): Promise<GitHubIssue[]> {
+    const items = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
+      owner: this.owner,
+      repo: this.repo,
+      state,
+      per_page: 100,
+      sort,
+      direction: 'desc',
+      ...(since ? { since } : {})
+    })
+    return parseAnswer(z.array(issueSchema), items, 'GET /repos/{owner}/{repo}/issues')
+      .filter(i => !i.isPull)
+      .map(i => i.issue)
   }
 
   /** One issue by number (for a Sentry annotation pointing outside the listing), or null if gone. */
@@ -273,22 +282,9 @@ export class GitHubClient {
    * updated since `closedSince`. Only those carrying a trusted marker matter to the caller.
    */
   async listTracked(closedSince: string): Promise<GitHubIssue[]> {
-    const list = async (state: 'open' | 'closed', since?: string) => {
-      const items = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
-        owner: this.owner,
-        repo: this.repo,
-        state,
-        per_page: 100,
-        sort: 'updated',
-        direction: 'desc',
-        ...(since ? { since } : {})
-      })
-      return parseAnswer(z.array(issueSchema), items, 'GET /repos/{owner}/{repo}/issues')
-        .filter(i => !i.isPull)
-        .map(i => i.issue)
-    }
     try {
-      const [open, closed] = [await list('open'), await list('closed', closedSince)]
+      const open = await this.listIssues('open', 'updated', null)
+      const closed = await this.listIssues('closed', 'updated', closedSince)
       return [...open, ...closed]
     } catch (error) {
       throw describeGitHubError(error, 'listing issues to find the linked ones', this.repository)

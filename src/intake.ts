@@ -9,7 +9,7 @@ import type { TriageDeps, WriteContext } from './context.js'
 import { compareImpact } from './classify/routing.js'
 import { issueSignature } from './signature.js'
 import { changedByPerson, hasTriageLabels } from './labels.js'
-import { row, type IssueResult } from './results.js'
+import { row, type IssueResult, failAll } from './results.js'
 import { ClassificationStage, WriteQueue, type Classified } from './classification.js'
 import { eachLimited } from './concurrency.js'
 import { labelLinked } from './writes/label.js'
@@ -22,13 +22,15 @@ import { resolveCodeContexts, type CodeContext } from './code/context.js'
 export interface Candidates {
   issues: SentryIssue[]
   truncated: boolean
+  /** The `sentry-projects` ids, resolved once: the follow-up's regressed listing uses them too. */
+  projectIds: string[]
 }
 
 /** The Sentry issues this run may triage: the one named, or those first seen within `since`. */
 export async function listCandidates(deps: TriageDeps): Promise<Candidates> {
   const { config, sentry, log } = deps
   if (config.sentryIssue)
-    return { issues: [await sentry.getIssue(config.sentryIssue)], truncated: false }
+    return { issues: [await sentry.getIssue(config.sentryIssue)], truncated: false, projectIds: [] }
   const projectIds = await sentry.resolveProjectIds(config.sentryProjects)
   // With sentry-link, what is filed is linked in Sentry: the backlog is whatever is still unlinked.
   const query =
@@ -46,7 +48,7 @@ export async function listCandidates(deps: TriageDeps): Promise<Candidates> {
       'Sentry returned more pages than the page cap; the rest are picked up by the next run.',
       'Sentry listing truncated'
     )
-  return { issues: listing.issues, truncated: listing.truncated }
+  return { issues: listing.issues, truncated: listing.truncated, projectIds }
 }
 
 interface Member {
@@ -263,13 +265,4 @@ async function codeContexts(
   )
   for (const warning of warnings) log.warning(warning.message, 'Code context')
   return contexts
-}
-
-/** Failed rows, each with one warning: they are retried by the next run. */
-export function failAll(ctx: TriageDeps, issues: SentryIssue[], raw: string): IssueResult[] {
-  const reason = ctx.redact(raw)
-  return issues.map(issue => {
-    ctx.log.warning(`${issue.shortId}: ${reason}`, `Sentry issue ${issue.shortId} failed`)
-    return row(issue, ctx.redact, { action: 'failed', reason })
-  })
 }

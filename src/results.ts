@@ -5,6 +5,7 @@
 import type { SentryIssue } from './sentry.js'
 import type { Redactor } from './redact.js'
 import type { Classification } from './taxonomy.js'
+import type { TriageDeps } from './context.js'
 
 type Done = 'created' | 'labeled' | 'closed' | 'reopened' | 'upgraded' | 'escalated'
 type Planned = 'create' | 'label' | 'close' | 'reopen' | 'upgrade' | 'escalate'
@@ -119,4 +120,17 @@ export function tally(results: IssueResult[]): Tally {
     sentryResolved: results.filter(r => r.sentry === 'resolved').length,
     sentryLinked: results.filter(r => r.sentry === 'linked').length
   }
+}
+
+/** Failed rows, each with one warning: they are retried by the next run. */
+export function failAll(
+  ctx: Pick<TriageDeps, 'log' | 'redact'>,
+  issues: SentryIssue[],
+  raw: string
+): IssueResult[] {
+  const reason = ctx.redact(raw)
+  return issues.map(issue => {
+    ctx.log.warning(`${issue.shortId}: ${reason}`, `Sentry issue ${issue.shortId} failed`)
+    return row(issue, ctx.redact, { action: 'failed', reason })
+  })
 }

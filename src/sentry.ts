@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { HttpClient, HttpError, type Budget, type Sleep } from './http.js'
+import { HttpClient, HttpError } from './http.js'
+import { type Budget, type Sleep } from './retry.js'
 import type { Dispatcher } from 'undici'
 import { parseLatestEvent, type EventContext } from './sentry-event.js'
 import { issueSchema, nameOf, type SentryIssue } from './sentry-issue.js'

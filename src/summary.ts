@@ -36,7 +36,7 @@ export function outputs(report: TriageReport, ledger: CostLedger): Record<string
     failed: String(report.failed),
     closed: String(report.closed),
     reopened: String(report.reopened),
-    corrections: String(report.corrections?.seen ?? 0),
+    corrections: String(report.corrections.seen),
     tokens: String(ledger.tokens),
     'cost-usd': ledger.usd.toFixed(6),
     results: resultsJson(report)

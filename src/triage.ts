@@ -8,7 +8,7 @@ import type { TriageDeps, WriteContext } from './context.js'
 import { compareImpact } from './classify/routing.js'
 import { TrackedIndex } from './tracked.js'
 import { ClassificationStage } from './classification.js'
-import { listCandidates, runIntake } from './intake.js'
+import { listCandidates, runIntake, type Candidates } from './intake.js'
 import { runFollowUp } from './followup.js'
 import { closeRaceDuplicates } from './writes/race.js'
 import { tally, type IssueResult, type Tally } from './results.js'
@@ -49,15 +49,18 @@ export async function runTriage(
 ): Promise<TriageReport> {
   const { config, sentry, github, log } = deps
   const now = (deps.now ?? (() => new Date()))()
-  const candidates = passes.intake ? await listCandidates(deps) : { issues: [], truncated: false }
+  const candidates: Candidates = passes.intake
+    ? await listCandidates(deps)
+    : { issues: [], truncated: false, projectIds: [] }
   if (passes.intake)
     log.info(
       `Sentry: ${candidates.issues.length} issue(s) first seen within ${config.since.text}${config.sentryIssue ? ` (${config.sentryIssue} only)` : ''}`
     )
+  // A follow-up alone (a webhook) names its issue: it needs no project ids.
   const projectIds =
-    passes.followUp && !config.sentryIssue
-      ? await sentry.resolveProjectIds(config.sentryProjects)
-      : []
+    passes.intake || config.sentryIssue
+      ? candidates.projectIds
+      : await sentry.resolveProjectIds(config.sentryProjects)
 
   // Fails closed: without this listing nothing may be created, or a re-run would duplicate.
   const issues = await github.listTracked(closedSince(now, config.since.ms, candidates.issues))

@@ -31,26 +31,37 @@ export interface ResolveOptions {
   auto?: boolean | undefined
 }
 
-/** What a Sentry user looks like in `statusDetails.actor` */
-export const SENTRY_ACTOR = {
-  id: '2',
-  name: 'Jane Doe',
-  username: 'jane',
-  email: 'jane@acme.example',
-  avatarUrl: 'https://gravatar.com/avatar/0?s=32&d=mm',
-  isActive: true,
-  hasPasswordAuth: true,
-  isManaged: false,
-  dateJoined: '2024-01-01T00:00:00.000000Z',
-  lastLogin: null,
-  has2fa: false,
-  lastActive: null,
-  isSuperuser: false,
-  isStaff: false,
-  experiments: {},
-  emails: [],
-  avatar: { avatarType: 'letter_avatar', avatarUuid: null }
+/** A Sentry user as the API serializes one (comment authors, `statusDetails.actor`). */
+export function sentryUser(
+  id: string,
+  name: string,
+  username: string,
+  email: string,
+  hasPasswordAuth: boolean
+) {
+  return {
+    id,
+    name,
+    username,
+    email,
+    avatarUrl: 'https://gravatar.com/avatar/0?s=32&d=mm',
+    isActive: true,
+    hasPasswordAuth,
+    isManaged: false,
+    dateJoined: '2024-01-01T00:00:00.000000Z',
+    lastLogin: null,
+    has2fa: false,
+    lastActive: null,
+    isSuperuser: false,
+    isStaff: false,
+    experiments: {},
+    emails: [],
+    avatar: { avatarType: 'letter_avatar', avatarUuid: null }
+  }
 }
+
+/** What a Sentry user looks like in `statusDetails.actor` */
+export const SENTRY_ACTOR = sentryUser('2', 'Jane Doe', 'jane', 'jane@acme.example', true)
 
 const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
 

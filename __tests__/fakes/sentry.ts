@@ -39,6 +39,7 @@ import {
   applyIssuePut,
   regressIssue,
   resolveIssue,
+  sentryUser,
   setIssueStatus,
   type ArchiveSubstatus,
   type EventsOptions,
@@ -1288,25 +1289,13 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     const activity: SentryComment = {
       issueId: issue.id,
       id: String(++commentSeq),
-      user: {
-        id: '1',
-        name: 'sentry-triage',
-        username: 'sentry-triage',
-        email: 'sentry-triage@proxy-user.sentry.io',
-        avatarUrl: 'https://gravatar.com/avatar/0?s=32&d=mm',
-        isActive: true,
-        hasPasswordAuth: false,
-        isManaged: false,
-        dateJoined: '2024-01-01T00:00:00.000000Z',
-        lastLogin: null,
-        has2fa: false,
-        lastActive: null,
-        isSuperuser: false,
-        isStaff: false,
-        experiments: {},
-        emails: [],
-        avatar: { avatarType: 'letter_avatar', avatarUuid: null }
-      },
+      user: sentryUser(
+        '1',
+        'sentry-triage',
+        'sentry-triage',
+        'sentry-triage@proxy-user.sentry.io',
+        false
+      ),
       type: 'note',
       data: { text, mentions: [] },
       dateCreated: now().toISOString()

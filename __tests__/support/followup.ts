@@ -2,8 +2,8 @@
  * Helpers shared by the follow-up and people-win suites: markers as the fake stores them, the
  * GitHub issue of a Sentry id, writes since a point, and the quiet re-run check.
  */
-import { expect } from '@jest/globals'
-import { startWorld, runAction, type World } from '../fakes/world.js'
+import { afterEach, expect } from '@jest/globals'
+import { startWorld, runAction, type World, type WorldOptions } from '../fakes/world.js'
 import { seedScenario, type ScenarioSeed } from '../fakes/seed.js'
 import type { GitHubIssue } from '../fakes/github.js'
 
@@ -96,4 +96,20 @@ export function oldIssueWorld(extra: { above?: string; below?: string } = {}): P
   const now = new Date()
   const seed = seedScenario({ now })
   return startWorld({ now, seed, github: { issues: [oldIssueSeed(seed.ids.old, extra)] } })
+}
+
+/**
+ * One world per test, closed after it: returns `start`, which takes a world (or starts one with
+ * these options) and registers it for closing.
+ */
+export function worldPerTest(): (from?: WorldOptions | Promise<World>) => Promise<World> {
+  let world: World | undefined
+  afterEach(async () => {
+    await world?.close()
+    world = undefined
+  })
+  return async from => {
+    world = await (from instanceof Promise ? from : startWorld(from))
+    return world
+  }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { HttpClient, type Budget, type Sleep } from '../http.js'
+import { HttpClient } from '../http.js'
+import { type Budget, type Sleep } from '../retry.js'
 import type { ChatMessage } from './prompt.js'
 import type { Dispatcher } from 'undici'
 

@@ -54,13 +54,13 @@ export async function linkInSentry(
       linked.add(issue.id)
     } catch (error) {
       // A token without the scope fails every link alike: one warning, and no more tries this run.
-      if (error instanceof HttpError && (error.status === 403 || error.status === 401))
-        ctx.installation = Promise.resolve(null)
+      const refused = error instanceof HttpError && (error.status === 403 || error.status === 401)
+      if (refused) ctx.installation = Promise.resolve(null)
       ctx.log.warning(
         `Could not link ${gh.url} on Sentry issue ${issue.shortId} (sentry-link needs an internal integration token with event:write): ${errorMessage(error)}`,
         'Sentry link'
       )
-      if (error instanceof HttpError && (error.status === 403 || error.status === 401)) break
+      if (refused) break
     }
   }
   return linked
