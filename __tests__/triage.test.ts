@@ -114,6 +114,12 @@ describe('a scheduled run over a night of new Sentry issues', () => {
     const run = await runAction(world, { 'sentry-projects': 'payments-worker', 'dry-run': 'true' })
     const listing = world.sentry.requests.find(r => /\/issues\/$/.test(r.path))!
     expect(listing.query.getAll('project')).toEqual(['4508123400000002'])
+    // Resolved once a run: the follow-up's regressed listing reuses intake's ids.
+    expect(world.sentry.requests.filter(r => /\/projects\/$/.test(r.path))).toHaveLength(1)
+    const regressed = world.sentry.requests.find(r =>
+      /is:regressed/.test(r.query.get('query') ?? '')
+    )!
+    expect(regressed.query.getAll('project')).toEqual(['4508123400000002'])
     expect(run.report!.results.length).toBeGreaterThan(0)
     expect(run.report!.results.every(r => r.shortId.startsWith('PAYMENTS-WORKER'))).toBe(true)
 
