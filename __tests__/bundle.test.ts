@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startWorld, SECRETS, type World } from './fakes/world.js'
-import { CATEGORIES, SEVERITIES, categoryLabel, severityLabel } from '../src/taxonomy.js'
+import { CATEGORIES, SEVERITIES, categoryLabel, severityLabel } from '../src/classify/taxonomy.js'
 
 const NODE = process.env.E2E_NODE || process.execPath
 const BUNDLE = join(process.cwd(), 'dist', 'index.js')

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startWorld, SECRETS, type World } from './fakes/world.js'
 import { DIST, NODE, runNode } from './support/spawn.js'
-import { DEFAULTS, INPUT_NAMES } from '../src/config.js'
-import { SECRET_ENV, printable } from '../src/cli-args.js'
-import { signBody } from '../src/webhook-signature.js'
-import { CATEGORIES, SEVERITIES, categoryLabel, severityLabel } from '../src/taxonomy.js'
+import { DEFAULTS, INPUT_NAMES } from '../src/config/config.js'
+import { SECRET_ENV, printable } from '../src/config/flags.js'
+import { signBody } from '../src/webhook/hmac.js'
+import { CATEGORIES, SEVERITIES, categoryLabel, severityLabel } from '../src/classify/taxonomy.js'
 
 const CLI = join(DIST, 'cli.js')
 

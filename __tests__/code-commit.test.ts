@@ -1,8 +1,8 @@
 /** Release → commit (SPEC Part 2, API-NOTES F3) over real HTTP against the fake Sentry and GitHub. */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { GitHubClient } from '../src/github.js'
-import { SentryClient } from '../src/sentry.js'
-import { Budget } from '../src/retry.js'
+import { GitHubClient } from '../src/github/client.js'
+import { SentryClient } from '../src/sentry/client.js'
+import { Budget } from '../src/http/retry.js'
 import { refsFromVersion, resolveReleaseCommit } from '../src/code/commit.js'
 import { RepoReader } from '../src/code/repo.js'
 import { startFakeGitHub, type FakeGitHub } from './fakes/github.js'

@@ -3,10 +3,10 @@
  * contents, commits, GraphQL blame), the fake Sentry its releases; nothing is mocked.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { GitHubClient } from '../src/github.js'
-import { SentryClient } from '../src/sentry.js'
-import { Budget } from '../src/retry.js'
-import { parseLatestEvent, type EventContext } from '../src/sentry-event.js'
+import { GitHubClient } from '../src/github/client.js'
+import { SentryClient } from '../src/sentry/client.js'
+import { Budget } from '../src/http/retry.js'
+import { parseLatestEvent, type EventContext } from '../src/sentry/event.js'
 import {
   resolveCodeContexts,
   type CodeContextDeps,

@@ -1,7 +1,7 @@
 /** Frame → repository path: the normalisation and the longest unique suffix rule, without a server. */
 import { describe, expect, it } from '@jest/globals'
 import { mapFrame, normalisePath, PathIndex } from '../src/code/paths.js'
-import type { EventFrame } from '../src/sentry-event.js'
+import type { EventFrame } from '../src/sentry/event.js'
 
 const frame = (f: Partial<EventFrame>): EventFrame => ({
   filename: null,

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import { ConfigError, DEFAULTS, readConfig, type Config } from '../src/config.js'
+import { ConfigError, DEFAULTS, readConfig, type Config } from '../src/config/config.js'
 
 const SENTRY_TOKEN = 'sntrys_eyJpYXQiOjE3MDAwMDAwMDB9_supersecretvalue'
 const GITHUB_TOKEN = 'ghs_0123456789abcdefghijABCDEFGHIJ012345'

@@ -4,12 +4,12 @@
  * The run tests go through the real action against the fakes (real HTTP, max-concurrency 4).
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { CostLedger, estimatePromptTokens } from '../src/cost.js'
+import { CostLedger, estimatePromptTokens } from '../src/classify/cost.js'
 import { MAX_COMPLETION_TOKENS } from '../src/classify/llm.js'
 import { runAction, startWorld, type World } from './fakes/world.js'
 import { makeIssues } from './fakes/seed.js'
 import { messageText, type ChatRequestBody } from './fakes/llm.js'
-import type { IssueResult } from '../src/triage.js'
+import type { IssueResult } from '../src/pipeline/triage.js'
 
 /** USD per million tokens: a price that makes one request cost about a dollar, for readable caps. */
 const PRICE = 1000

@@ -10,7 +10,7 @@ import {
   issueWebhook,
   signedPayload
 } from './support/dispatch-event.js'
-import { signBody } from '../src/webhook-signature.js'
+import { signBody } from '../src/webhook/hmac.js'
 
 const CRASH = '6012345001'
 

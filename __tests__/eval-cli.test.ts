@@ -3,7 +3,7 @@ import { startFakeLlm, messageText, type FakeLlm } from './fakes/llm.js'
 import { runEvalCli } from '../eval/cli.js'
 import { loadDataset, type EvalItem } from '../eval/dataset.js'
 import { classifyHeuristically } from '../src/classify/heuristic.js'
-import { CATEGORIES, SEVERITIES } from '../src/taxonomy.js'
+import { CATEGORIES, SEVERITIES } from '../src/classify/taxonomy.js'
 
 const KEY = 'sk-eval-test-0123456789abcdef'
 const items = loadDataset()

@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals'
 import { classifyHeuristically, heuristicSeverity } from '../src/classify/heuristic.js'
-import type { SentryIssue } from '../src/sentry.js'
-import type { Category } from '../src/taxonomy.js'
+import type { SentryIssue } from '../src/sentry/client.js'
+import type { Category } from '../src/classify/taxonomy.js'
 import { eventContext, sentryIssue, stackFrame } from './support/factories.js'
 
 /** An issue whose only evidence is its exception; the culprit is neutral. */

@@ -9,9 +9,9 @@ import {
   SECTION_BEGIN,
   SECTION_END,
   type Marker
-} from '../src/marker.js'
-import { renderIssueBody } from '../src/render.js'
-import { createRedactor } from '../src/redact.js'
+} from '../src/track/marker.js'
+import { renderIssueBody } from '../src/render/issue-body.js'
+import { createRedactor } from '../src/render/redact.js'
 import { classification, eventContext, sentryIssue, stackFrame } from './support/factories.js'
 
 const marker: Marker = {

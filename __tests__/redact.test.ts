@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import { createRedactor } from '../src/redact.js'
+import { createRedactor } from '../src/render/redact.js'
 
 const redact = createRedactor(true)
 

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startFakeGitHub, type FakeGitHub } from './fakes/github.js'
 import { GITHUB_TOKEN } from './fakes/world.js'
-import { createRelay, MAX_PAYLOAD_BYTES, RelayConfigError } from '../src/relay.js'
-import { serveRelay, type RelayServer } from '../src/relay-server.js'
-import { signBody, verifyBody } from '../src/webhook-signature.js'
-import { webhookSubject } from '../src/sentry-webhook.js'
+import { createRelay, MAX_PAYLOAD_BYTES, RelayConfigError } from '../src/relay/handler.js'
+import { serveRelay, type RelayServer } from '../src/relay/server.js'
+import { signBody, verifyBody } from '../src/webhook/hmac.js'
+import { webhookSubject } from '../src/webhook/payload.js'
 
 const SECRET = 'a6f1c0ffee5ecret0123456789abcdef0123456789abcdef0123456789abcdef'
 
@@ -227,11 +227,16 @@ describe('relay: signed Sentry webhook → repository_dispatch', () => {
   })
 
   it('is dependency-free: its modules import nothing but each other', () => {
-    for (const file of ['relay.ts', 'webhook-signature.ts', 'sentry-webhook.ts']) {
+    for (const file of ['relay/handler.ts', 'webhook/hmac.ts', 'webhook/payload.ts']) {
       const source = readFileSync(join(process.cwd(), 'src', file), 'utf8')
       const imports = [...source.matchAll(/\bfrom '([^']+)'/g)].map(m => m[1])
       for (const specifier of imports)
-        expect(['./webhook-signature.js', './sentry-webhook.js']).toContain(specifier)
+        expect([
+          '../webhook/hmac.js',
+          '../webhook/payload.js',
+          './hmac.js',
+          './payload.js'
+        ]).toContain(specifier)
       expect(source).not.toMatch(/\bprocess\.|\bBuffer\b|require\(/)
     }
   })

@@ -1,7 +1,7 @@
 /** The body's code section and the assignees it yields: nobody is pinged unless mention-owners. */
 import { describe, expect, it } from '@jest/globals'
-import { assigneesFor, renderCodeSection } from '../src/render-code.js'
-import { renderIssueBody } from '../src/render.js'
+import { assigneesFor, renderCodeSection } from '../src/render/code-section.js'
+import { renderIssueBody } from '../src/render/issue-body.js'
 import type { CodeContext } from '../src/code/context.js'
 import { classification, eventContext, sentryIssue } from './support/factories.js'
 

@@ -6,10 +6,10 @@ import {
   renderSentryComment,
   renderTitle,
   type IssueBodyInput
-} from '../src/render.js'
-import { codeBlock, inline, link, neutraliseMentions } from '../src/markdown.js'
-import { parseMarker, SECTION_BEGIN, SECTION_END } from '../src/marker.js'
-import { createRedactor } from '../src/redact.js'
+} from '../src/render/issue-body.js'
+import { codeBlock, inline, link, neutraliseMentions } from '../src/render/markdown.js'
+import { parseMarker, SECTION_BEGIN, SECTION_END } from '../src/track/marker.js'
+import { createRedactor } from '../src/render/redact.js'
 import type { Route } from '../src/classify/routing.js'
 import { classification, eventContext, sentryIssue, stackFrame } from './support/factories.js'
 

@@ -4,9 +4,9 @@
  * fault and is sent once; `createIssue`'s own re-send waits between attempts and stops at the budget.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { GitHubClient } from '../src/github.js'
-import { Budget } from '../src/retry.js'
-import { renderSection } from '../src/marker.js'
+import { GitHubClient } from '../src/github/client.js'
+import { Budget } from '../src/http/retry.js'
+import { renderSection } from '../src/track/marker.js'
 import { startFakeGitHub, type FakeGitHub } from './fakes/github.js'
 import { GITHUB_TOKEN, runAction, startWorld, type World } from './fakes/world.js'
 import { isIssueCreate, isSentryListing } from './support/world-checks.js'

@@ -6,7 +6,7 @@ import {
   TIER_RANK,
   type Tier
 } from '../src/classify/routing.js'
-import type { Models } from '../src/config.js'
+import type { Models } from '../src/config/config.js'
 import { sentryIssue } from './support/factories.js'
 
 const MODELS: Models = {

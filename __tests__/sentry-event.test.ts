@@ -3,9 +3,9 @@
  * HTTP against the fake Sentry for the bugs that dropped whole events, and on recorded frame shapes.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { SentryClient } from '../src/sentry.js'
-import { parseLatestEvent } from '../src/sentry-event.js'
-import { Budget } from '../src/retry.js'
+import { SentryClient } from '../src/sentry/client.js'
+import { parseLatestEvent } from '../src/sentry/event.js'
+import { Budget } from '../src/http/retry.js'
 import {
   buildSentryEvent,
   buildSentryIssue,

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import { issueSignature, messageShape } from '../src/signature.js'
+import { issueSignature, messageShape } from '../src/classify/signature.js'
 import { sentryIssue } from './support/factories.js'
 
 function withMessage(

@@ -8,7 +8,7 @@ import {
   toSeverity,
   type Category,
   type Severity
-} from '../src/taxonomy.js'
+} from '../src/classify/taxonomy.js'
 
 describe('toCategory', () => {
   it.each(CATEGORIES.map(c => [c]))('accepts the enum value %s as itself', category => {

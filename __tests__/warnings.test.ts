@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction, startWorld, type World } from './fakes/world.js'
-import { WarningAggregator, MAX_DETAILS } from '../src/warnings.js'
+import { WarningAggregator, MAX_DETAILS } from '../src/report/warnings.js'
 
 let worlds: World[] = []
 afterEach(async () => {

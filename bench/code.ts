@@ -6,9 +6,9 @@
  */
 import { GITHUB_TOKEN, SENTRY_TOKEN, startWorld } from '../__tests__/fakes/world.js'
 import { makeIssues, seedScenario, type Seed } from '../__tests__/fakes/seed.js'
-import { GitHubClient } from '../src/github.js'
-import { SentryClient } from '../src/sentry.js'
-import { Budget } from '../src/retry.js'
+import { GitHubClient } from '../src/github/client.js'
+import { SentryClient } from '../src/sentry/client.js'
+import { Budget } from '../src/http/retry.js'
 import { resolveCodeContexts, type CodeContextDeps } from '../src/code/context.js'
 
 export interface CodeContextFigure {

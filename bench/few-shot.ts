@@ -5,12 +5,12 @@
  * kept at their full length, up to the prompt's caps). Tokens are the fake LLM's `usage`: prompt
  * characters / 4 + 4 per message, and the answer's characters / 4.
  */
-import { readConfig } from '../src/config.js'
+import { readConfig } from '../src/config/config.js'
 import { createClients } from '../src/main.js'
 import { routeIssue } from '../src/classify/routing.js'
-import { issueSignature } from '../src/signature.js'
+import { issueSignature } from '../src/classify/signature.js'
 import { findCorrections, similarCorrections } from '../src/classify/corrections.js'
-import { SEVERITIES, type Category, type Severity } from '../src/taxonomy.js'
+import { SEVERITIES, type Category, type Severity } from '../src/classify/taxonomy.js'
 import { startWorld } from '../__tests__/fakes/world.js'
 import { makeIssues } from '../__tests__/fakes/seed.js'
 

@@ -8,9 +8,9 @@
 import { performance } from 'node:perf_hooks'
 import { startFakeGitHub } from '../__tests__/fakes/github.js'
 import { GITHUB_TOKEN } from '../__tests__/fakes/world.js'
-import { createRelay } from '../src/relay.js'
-import { serveRelay } from '../src/relay-server.js'
-import { signBody } from '../src/webhook-signature.js'
+import { createRelay } from '../src/relay/handler.js'
+import { serveRelay } from '../src/relay/server.js'
+import { signBody } from '../src/webhook/hmac.js'
 
 const N = Number(process.argv[2] ?? 200)
 const SECRET = 'bench-client-secret-0123456789abcdef'

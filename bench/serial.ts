@@ -2,7 +2,7 @@
  * The naive baseline for `npm run bench`: one Sentry issue at a time — fetch its latest event,
  * classify it, write its GitHub issue, repeat — built from the action's own clients and functions
  * (SentryClient, LlmClient, GitHubClient, llmClassifier, routing, rendering), so it does the same
- * work as the pipeline in src/triage.ts, only serially:
+ * work as the pipeline in src/pipeline/triage.ts, only serially:
  *
  *   list Sentry issues (cursor pages) → list the already-linked GitHub issues once →
  *   highest impact first, up to max-issues → for each: latest event → LLM → (writing) ensure
@@ -10,13 +10,13 @@
  *
  * Identical signatures are classified once here as well (group-similar), so the LLM work matches.
  */
-import { readConfig } from '../src/config.js'
+import { readConfig } from '../src/config/config.js'
 import { createClients } from '../src/main.js'
-import type { GitHubIssue } from '../src/github.js'
+import type { GitHubIssue } from '../src/github/client.js'
 import { compareImpact, routeIssue } from '../src/classify/routing.js'
-import { issueSignature } from '../src/signature.js'
-import { renderIssueBody, renderTitle } from '../src/render.js'
-import { categoryLabel, severityLabel } from '../src/taxonomy.js'
+import { issueSignature } from '../src/classify/signature.js'
+import { renderIssueBody, renderTitle } from '../src/render/issue-body.js'
+import { categoryLabel, severityLabel } from '../src/classify/taxonomy.js'
 import type { World } from '../__tests__/fakes/world.js'
 
 export interface SerialOptions {

@@ -8,10 +8,10 @@
  *       [--base-url URL] [--concurrency 4]        base URL default: HOLYSHEEP_BASE_URL, else the action's default
  */
 import { parseArgs } from 'node:util'
-import { DEFAULTS } from '../src/config.js'
-import { Budget } from '../src/retry.js'
-import { CostLedger } from '../src/cost.js'
-import { createRedactor } from '../src/redact.js'
+import { DEFAULTS } from '../src/config/config.js'
+import { Budget } from '../src/http/retry.js'
+import { CostLedger } from '../src/classify/cost.js'
+import { createRedactor } from '../src/render/redact.js'
 import { LlmClient } from '../src/classify/llm.js'
 import { heuristicClassifier, llmClassifier, type Classifier } from '../src/classify/classifier.js'
 import { impactTier } from '../src/classify/routing.js'

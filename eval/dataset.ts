@@ -1,16 +1,16 @@
 /**
  * The labelled evaluation set (eval/issues.jsonl): one JSON object a line, each a Sentry issue as
  * the org issues endpoint sends it, its latest event as the events endpoint sends it, and the labels
- * a person gave it. Issue and event go through the action's own schemas (src/sentry.ts), so the
+ * a person gave it. Issue and event go through the action's own schemas (src/sentry/), so the
  * classifiers see exactly what they would see in a run.
  */
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
-import { issueSchema, type EventContext, type SentryIssue } from '../src/sentry.js'
-import { parseLatestEvent } from '../src/sentry-event.js'
-import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../src/taxonomy.js'
+import { issueSchema, type EventContext, type SentryIssue } from '../src/sentry/client.js'
+import { parseLatestEvent } from '../src/sentry/event.js'
+import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../src/classify/taxonomy.js'
 
 export const DATASET_PATH = join(dirname(fileURLToPath(import.meta.url)), 'issues.jsonl')
 

@@ -1,5 +1,5 @@
 /** The figures of one eval run, and their text form for `npm run eval`. */
-import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../src/taxonomy.js'
+import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../src/classify/taxonomy.js'
 import { SPLITS, type EvalItem, type Split } from './dataset.js'
 import {
   accuracy,

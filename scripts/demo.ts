@@ -3,7 +3,7 @@
  * 127.0.0.1, seeded with a realistic night of errors. No credentials, no network.
  */
 import { startWorld, runAction, SECRETS } from '../__tests__/fakes/world.js'
-import { renderTable } from '../src/summary.js'
+import { renderTable } from '../src/render/summary.js'
 import type { ScenarioSeed } from '../__tests__/fakes/seed.js'
 
 const world = await startWorld()

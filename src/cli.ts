@@ -2,7 +2,7 @@
  * `sentry-triage`: the action's `run()` from a terminal (flags are the inputs, secrets from the
  * environment), and `sentry-triage relay` for the webhook relay. Exit 0 done, 1 failed, 2 bad usage.
  */
-import { ConfigError, readConfig } from './config.js'
+import { ConfigError, readConfig } from './config/config.js'
 import {
   cliInputs,
   helpText,
@@ -10,11 +10,11 @@ import {
   printable,
   UsageError,
   type RelayCommand
-} from './cli-args.js'
+} from './config/flags.js'
 import { run, type ActionIO } from './main.js'
-import { renderTable } from './summary.js'
-import { createRelay, RelayConfigError } from './relay.js'
-import { serveRelay } from './relay-server.js'
+import { renderTable } from './render/summary.js'
+import { createRelay, RelayConfigError } from './relay/handler.js'
+import { serveRelay } from './relay/server.js'
 
 /** stderr, with a progress line on a TTY that other lines clear first. */
 function terminal(stream: NodeJS.WriteStream) {

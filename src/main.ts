@@ -1,13 +1,13 @@
 import * as core from '@actions/core'
-import { readConfig, type Config } from './config.js'
-import { readDispatch } from './dispatch.js'
-import { errorMessage } from './http.js'
-import { Budget } from './retry.js'
-import { CostLedger } from './cost.js'
-import { createRedactor } from './redact.js'
-import type { Logger, TriageReport } from './triage.js'
-import { outputs, renderSummary, renderTable } from './summary.js'
-import { WarningAggregator } from './warnings.js'
+import { readConfig, type Config } from './config/config.js'
+import { readDispatch } from './webhook/dispatch.js'
+import { errorMessage } from './http/client.js'
+import { Budget } from './http/retry.js'
+import { CostLedger } from './classify/cost.js'
+import { createRedactor } from './render/redact.js'
+import type { Logger, TriageReport } from './pipeline/triage.js'
+import { outputs, renderSummary, renderTable } from './render/summary.js'
+import { WarningAggregator } from './report/warnings.js'
 
 /** Everything the action says to the runner. `@actions/core` in production; tests capture it. */
 export interface ActionIO extends Logger {
@@ -88,7 +88,7 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
       debug: message => io.debug(scrub(message))
     })
 
-    const { runTriage } = await import(/* webpackMode: "eager" */ './triage.js')
+    const { runTriage } = await import(/* webpackMode: "eager" */ './pipeline/triage.js')
     const report = await io.group('Triage', () =>
       runTriage({ config, sentry, github, classifier, redact, log, budget }, passes)
     )
@@ -140,8 +140,8 @@ export async function createClients(
     { LlmClient },
     { heuristicClassifier, llmClassifier }
   ] = await Promise.all([
-    import(/* webpackMode: "eager" */ './sentry.js'),
-    import(/* webpackMode: "eager" */ './github.js'),
+    import(/* webpackMode: "eager" */ './sentry/client.js'),
+    import(/* webpackMode: "eager" */ './github/client.js'),
     import(/* webpackMode: "eager" */ './classify/llm.js'),
     import(/* webpackMode: "eager" */ './classify/classifier.js')
   ])

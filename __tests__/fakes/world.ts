@@ -8,7 +8,7 @@ import { startFakeLlm, type FakeLlm, type FakeLlmOptions } from './llm.js'
 import { seedScenario, type Seed } from './seed.js'
 import { seedCode } from './seed-code.js'
 import { run, type ActionIO, type RunOptions } from '../../src/main.js'
-import type { TriageReport } from '../../src/triage.js'
+import type { TriageReport } from '../../src/pipeline/triage.js'
 
 export const SENTRY_TOKEN = 'sntryu_fake0123456789abcdef0123456789abcdef'
 export const GITHUB_TOKEN = 'ghs_fakeGitHubToken0123456789abcdefABCD'

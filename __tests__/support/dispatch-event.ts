@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { signBody } from '../../src/webhook-signature.js'
+import { signBody } from '../../src/webhook/hmac.js'
 
 export const WEBHOOK_SECRET = 'whsec-fake-0123456789abcdef0123456789abcdef'
 

@@ -1,5 +1,5 @@
-import type { EventContext, SentryIssue, StackFrame } from '../../src/sentry.js'
-import type { Classification } from '../../src/taxonomy.js'
+import type { EventContext, SentryIssue, StackFrame } from '../../src/sentry/client.js'
+import type { Classification } from '../../src/classify/taxonomy.js'
 
 /** A plain, well-behaved Sentry issue; tests override only what they are about. */
 export function sentryIssue(overrides: Partial<SentryIssue> = {}): SentryIssue {

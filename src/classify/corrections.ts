@@ -12,9 +12,9 @@ import {
   type Category,
   type Classification,
   type Severity
-} from '../taxonomy.js'
-import type { SentryIssue, EventContext } from '../sentry.js'
-import { issueSignature } from '../signature.js'
+} from './taxonomy.js'
+import type { SentryIssue, EventContext } from '../sentry/client.js'
+import { issueSignature } from './signature.js'
 import { classifyHeuristically } from './heuristic.js'
 
 /** The prompt carries at most this many examples. */
@@ -28,7 +28,7 @@ export interface TrackedIssueLike {
   /** The GitHub title: `[SHORT-ID] Sentry title`. */
   title: string
   labels: string[]
-  /** The marker's signature (src/signature.ts), null when the marker has none. */
+  /** The marker's signature (src/classify/signature.ts), null when the marker has none. */
   signature: string | null
   /** What the marker says the action applied; null for an issue without that record. */
   applied: { category: Category; severity: Severity } | null

@@ -1,4 +1,4 @@
-import type { Category } from '../taxonomy.js'
+import type { Category } from './taxonomy.js'
 
 /**
  * The rule tables of the offline classifier (src/classify/heuristic.ts). Rules name classes of

@@ -1,5 +1,5 @@
-import { SEVERITIES, type Category, type Classification, type Severity } from '../taxonomy.js'
-import type { SentryIssue, EventContext } from '../sentry.js'
+import { SEVERITIES, type Category, type Classification, type Severity } from './taxonomy.js'
+import type { SentryIssue, EventContext } from '../sentry/client.js'
 import { BENIGN, CATEGORY_TEXT, GRAVE, MONEY, NOISE, RULES, TRANSIENT } from './heuristic-rules.js'
 
 /** Frames nearest the crash that count as evidence of where it failed. */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { HttpClient } from '../http.js'
-import { type Budget, type Sleep } from '../retry.js'
+import { HttpClient } from '../http/client.js'
+import { type Budget, type Sleep } from '../http/retry.js'
 import type { ChatMessage } from './prompt.js'
 import type { Dispatcher } from 'undici'
 

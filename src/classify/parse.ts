@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { toCategory, toSeverity, type Category, type Severity } from '../taxonomy.js'
+import { toCategory, toSeverity, type Category, type Severity } from './taxonomy.js'
 
 export interface ParsedAnswer {
   category: Category

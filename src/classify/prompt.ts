@@ -1,5 +1,5 @@
-import { CATEGORIES, SEVERITIES } from '../taxonomy.js'
-import type { SentryIssue, EventContext } from '../sentry.js'
+import { CATEGORIES, SEVERITIES } from './taxonomy.js'
+import type { SentryIssue, EventContext } from '../sentry/client.js'
 import {
   MAX_EXAMPLES,
   MAX_EXAMPLE_TITLE,

@@ -1,5 +1,5 @@
-import type { Models } from '../config.js'
-import type { SentryIssue } from '../sentry.js'
+import type { Models } from '../config/config.js'
+import type { SentryIssue } from '../sentry/client.js'
 
 export type Tier = 'critical' | 'high' | 'medium' | 'routine'
 

@@ -1,5 +1,5 @@
-import type { Config } from '../config.js'
-import type { EventContext, EventFrame } from '../sentry-event.js'
+import type { Config } from '../config/config.js'
+import type { EventContext, EventFrame } from '../sentry/event.js'
 import { blameLines, type BlameRequest, type SuspectCommit } from './blame.js'
 import {
   CODEOWNERS_PATHS,
@@ -12,10 +12,10 @@ import { resolveReleaseCommit, type ReleaseCommit, type ReleaseSource } from './
 import { mapFrame, PathIndex } from './paths.js'
 import { commitLink, permalink } from './permalinks.js'
 import { CodeAccessError, RepoReader, type CodeProblemKind, type Octokit } from './repo.js'
-import { CodeWarnings, type CodeWarning } from './warnings.js'
-import { eachLimited } from '../concurrency.js'
+import { CodeWarnings, type CodeWarning } from './missing-pieces.js'
+import { eachLimited } from '../pipeline/concurrency.js'
 
-export type { CodeWarning } from './warnings.js'
+export type { CodeWarning } from './missing-pieces.js'
 export type { Owners } from './codeowners.js'
 export type { SuspectCommit } from './blame.js'
 

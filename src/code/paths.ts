@@ -1,4 +1,4 @@
-import type { EventFrame } from '../sentry-event.js'
+import type { EventFrame } from '../sentry/event.js'
 
 /**
  * Library and runtime locations: a frame there is not the application's, whatever Sentry says,

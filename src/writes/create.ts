@@ -1,14 +1,14 @@
 /** Opens the GitHub issue for a group of unlinked Sentry issues. */
-import type { SentryIssue, EventContext } from '../sentry.js'
-import type { WriteContext } from '../context.js'
+import type { SentryIssue, EventContext } from '../sentry/client.js'
+import type { WriteContext } from '../pipeline/deps.js'
 import type { Route } from '../classify/routing.js'
-import type { Classification } from '../taxonomy.js'
-import { categoryLabel, severityLabel } from '../taxonomy.js'
-import { labelSpec } from '../labels.js'
-import { renderIssueBody, renderTitle } from '../render.js'
-import { classifiedRow, type IssueResult } from '../results.js'
+import type { Classification } from '../classify/taxonomy.js'
+import { categoryLabel, severityLabel } from '../classify/taxonomy.js'
+import { labelSpec } from '../track/labels.js'
+import { renderIssueBody, renderTitle } from '../render/issue-body.js'
+import { classifiedRow, type IssueResult } from '../report/results.js'
 import { linkInSentry, noteClassification } from './sentry-side.js'
-import { assigneesFor, renderCodeSection } from '../render-code.js'
+import { assigneesFor, renderCodeSection } from '../render/code-section.js'
 import type { CodeContext } from '../code/context.js'
 
 export interface NewIssuePlan {

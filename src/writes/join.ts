@@ -1,12 +1,12 @@
 /** Adds Sentry issues of a known signature to the open GitHub issue that already tracks it. */
-import type { SentryIssue } from '../sentry.js'
-import type { GitHubIssue } from '../github.js'
-import type { WriteContext } from '../context.js'
-import { inline, link } from '../markdown.js'
-import { labelledTriage } from '../labels.js'
-import { rewriteSection } from '../marker.js'
-import { renderSentryJoinNote } from '../render.js'
-import { row, type IssueResult } from '../results.js'
+import type { SentryIssue } from '../sentry/client.js'
+import type { GitHubIssue } from '../github/client.js'
+import type { WriteContext } from '../pipeline/deps.js'
+import { inline, link } from '../render/markdown.js'
+import { labelledTriage } from '../track/labels.js'
+import { rewriteSection } from '../track/marker.js'
+import { renderSentryJoinNote } from '../render/issue-body.js'
+import { row, type IssueResult } from '../report/results.js'
 import { linkInSentry, note } from './sentry-side.js'
 
 /** Room left for "Also:" lines when a later Sentry issue joins a shared GitHub issue (limit 65,536). */

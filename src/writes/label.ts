@@ -1,12 +1,12 @@
 /** Labels a GitHub issue already linked to a Sentry issue with the triage labels it lacks. */
-import type { SentryIssue } from '../sentry.js'
-import type { GitHubIssue } from '../github.js'
-import type { WriteContext } from '../context.js'
-import type { Classification } from '../taxonomy.js'
-import { categoryLabel, severityLabel } from '../taxonomy.js'
-import { labelledTriage, labelSpec } from '../labels.js'
-import { rewriteSection } from '../marker.js'
-import { classifiedRow, type IssueResult } from '../results.js'
+import type { SentryIssue } from '../sentry/client.js'
+import type { GitHubIssue } from '../github/client.js'
+import type { WriteContext } from '../pipeline/deps.js'
+import type { Classification } from '../classify/taxonomy.js'
+import { categoryLabel, severityLabel } from '../classify/taxonomy.js'
+import { labelledTriage, labelSpec } from '../track/labels.js'
+import { rewriteSection } from '../track/marker.js'
+import { classifiedRow, type IssueResult } from '../report/results.js'
 import { noteClassification } from './sentry-side.js'
 
 /**

@@ -1,8 +1,8 @@
 /** Two runs at once may both have opened an issue for one Sentry issue: the later one closes. */
-import type { GitHubIssue } from '../github.js'
-import type { WriteContext } from '../context.js'
-import type { IssueResult } from '../results.js'
-import { rewriteSection } from '../marker.js'
+import type { GitHubIssue } from '../github/client.js'
+import type { WriteContext } from '../pipeline/deps.js'
+import type { IssueResult } from '../report/results.js'
+import { rewriteSection } from '../track/marker.js'
 
 /**
  * Lists what was created since the run began; where two open issues carry one Sentry id, ours

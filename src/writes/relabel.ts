@@ -3,9 +3,9 @@
  * upgrade (heuristic labels replaced by the LLM's). A label a person set, swapped or removed is
  * never touched; the marker records what the action applied, in the same run.
  */
-import type { SentryIssue } from '../sentry.js'
-import type { GitHubIssue } from '../github.js'
-import type { WriteContext } from '../context.js'
+import type { SentryIssue } from '../sentry/client.js'
+import type { GitHubIssue } from '../github/client.js'
+import type { WriteContext } from '../pipeline/deps.js'
 import type { Tier } from '../classify/routing.js'
 import {
   SEVERITIES,
@@ -13,10 +13,10 @@ import {
   severityLabel,
   type Classification,
   type Severity
-} from '../taxonomy.js'
-import { changedByPerson, labelledTriage, labelSpec } from '../labels.js'
-import { rewriteSection, type Marker } from '../marker.js'
-import { classifiedRow, type IssueResult } from '../results.js'
+} from '../classify/taxonomy.js'
+import { changedByPerson, labelledTriage, labelSpec } from '../track/labels.js'
+import { rewriteSection, type Marker } from '../track/marker.js'
+import { classifiedRow, type IssueResult } from '../report/results.js'
 import { noteClassification } from './sentry-side.js'
 
 /** Replaces one label by another; returns the label added, if any. */

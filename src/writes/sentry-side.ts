@@ -1,10 +1,10 @@
 /** Writes on the Sentry side: notes, the external-issue link, resolving. None of them ever fails a run. */
-import type { SentryIssue } from '../sentry.js'
-import type { GitHubIssue } from '../github.js'
-import type { WriteContext } from '../context.js'
-import type { Classification } from '../taxonomy.js'
-import { renderSentryComment } from '../render.js'
-import { errorMessage, HttpError } from '../http.js'
+import type { SentryIssue } from '../sentry/client.js'
+import type { GitHubIssue } from '../github/client.js'
+import type { WriteContext } from '../pipeline/deps.js'
+import type { Classification } from '../classify/taxonomy.js'
+import { renderSentryComment } from '../render/issue-body.js'
+import { errorMessage, HttpError } from '../http/client.js'
 
 /** `sentry-comment`: the classification and the GitHub link as a note on the Sentry issue. */
 export async function noteClassification(

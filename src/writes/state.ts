@@ -3,12 +3,12 @@
  * regression, resolve in Sentry when a person closed it. One comment per change, linking the other
  * side; the marker records the state the action set, in the same request.
  */
-import type { SentryIssue } from '../sentry.js'
-import type { GitHubIssue } from '../github.js'
-import type { WriteContext } from '../context.js'
-import { inline, link } from '../markdown.js'
-import { rewriteSection } from '../marker.js'
-import { row, type IssueResult } from '../results.js'
+import type { SentryIssue } from '../sentry/client.js'
+import type { GitHubIssue } from '../github/client.js'
+import type { WriteContext } from '../pipeline/deps.js'
+import { inline, link } from '../render/markdown.js'
+import { rewriteSection } from '../track/marker.js'
+import { row, type IssueResult } from '../report/results.js'
 import { resolveInSentry } from './sentry-side.js'
 
 function sentryLink(issue: SentryIssue): string {

@@ -2,8 +2,8 @@
  * The GitHub issues the action tracks, indexed: by the Sentry ids their markers list, by signature
  * and by number. Built from the run's listings; intake finds links here, the follow-up its work.
  */
-import type { GitHubClient, GitHubIssue } from './github.js'
-import type { SentryIssue } from './sentry.js'
+import type { GitHubClient, GitHubIssue } from '../github/client.js'
+import type { SentryIssue } from '../sentry/client.js'
 
 export class TrackedIndex {
   private readonly byId = new Map<string, GitHubIssue>()

@@ -4,14 +4,14 @@
  * with no dependency and no `node:` import, so the same code runs on Cloudflare Workers, Deno, Bun,
  * Vercel, and on Node through `sentry-triage relay --port N` (relay-server.ts).
  */
-import { signBody, verifyBody } from './webhook-signature.js'
+import { signBody, verifyBody } from '../webhook/hmac.js'
 import {
   DISPATCH_EVENT_TYPE,
   FORWARDED_RESOURCES,
   isForwarded,
   webhookSubject,
   type MinimalBody
-} from './sentry-webhook.js'
+} from '../webhook/payload.js'
 
 /** Sentry's signature does not cover its timestamp; still, an old delivery is not forwarded. */
 export const MAX_AGE_MS = 5 * 60_000

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { SentryIssue } from './sentry.js'
+import type { SentryIssue } from '../sentry/client.js'
 
 /**
  * The message with its variable parts (ids, numbers, quoted values, addresses) replaced, so that

@@ -1,5 +1,5 @@
 /** The labels the action writes: which exist in the taxonomy, and how they look when created. */
-import type { GitHubIssue } from './github.js'
+import type { GitHubIssue } from '../github/client.js'
 import type { Applied } from './marker.js'
 import {
   CATEGORIES,
@@ -8,7 +8,7 @@ import {
   severityLabel,
   type Category,
   type Severity
-} from './taxonomy.js'
+} from '../classify/taxonomy.js'
 
 const CATEGORY_COLOURS: Record<string, string> = {
   Authentication: 'd93f0b',

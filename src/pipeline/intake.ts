@@ -3,21 +3,21 @@
  * yet triaged → classify, max-concurrency at a time → open, join or label, serially, as each
  * classification finishes. A failure on one Sentry issue is recorded and the others go on.
  */
-import type { SentryIssue } from './sentry.js'
-import type { GitHubIssue } from './github.js'
-import type { TriageDeps, WriteContext } from './context.js'
-import { compareImpact } from './classify/routing.js'
-import { issueSignature } from './signature.js'
-import { changedByPerson, hasTriageLabels } from './labels.js'
-import { row, type IssueResult, failAll } from './results.js'
-import { ClassificationStage, WriteQueue, type Classified } from './classification.js'
+import type { SentryIssue } from '../sentry/client.js'
+import type { GitHubIssue } from '../github/client.js'
+import type { TriageDeps, WriteContext } from './deps.js'
+import { compareImpact } from '../classify/routing.js'
+import { issueSignature } from '../classify/signature.js'
+import { changedByPerson, hasTriageLabels } from '../track/labels.js'
+import { row, type IssueResult, failAll } from '../report/results.js'
+import { ClassificationStage, WriteQueue, type Classified } from '../classify/stage.js'
 import { eachLimited } from './concurrency.js'
-import { labelLinked } from './writes/label.js'
-import { joinShared } from './writes/join.js'
-import { createIssue } from './writes/create.js'
-import { labelSpec } from './labels.js'
-import { errorMessage } from './http.js'
-import { resolveCodeContexts, type CodeContext } from './code/context.js'
+import { labelLinked } from '../writes/label.js'
+import { joinShared } from '../writes/join.js'
+import { createIssue } from '../writes/create.js'
+import { labelSpec } from '../track/labels.js'
+import { errorMessage } from '../http/client.js'
+import { resolveCodeContexts, type CodeContext } from '../code/context.js'
 
 export interface Candidates {
   issues: SentryIssue[]

@@ -6,14 +6,14 @@
  */
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import { verifyBody } from './webhook-signature.js'
+import { verifyBody } from './hmac.js'
 import {
   DISPATCH_EVENT_TYPE,
   FOLLOW_UP_ISSUE_ACTIONS,
   TRIAGE_ISSUE_ACTIONS,
   webhookSubject
-} from './sentry-webhook.js'
-import type { Logger } from './triage.js'
+} from './payload.js'
+import type { Logger } from '../pipeline/triage.js'
 
 export class DispatchError extends Error {
   override name = 'DispatchError'

@@ -2,10 +2,10 @@
  * The rows of the `results` output and every count the run reports. Write functions return rows;
  * the counts are derived from those rows here, in one place, so that no write keeps a tally.
  */
-import type { SentryIssue } from './sentry.js'
-import type { Redactor } from './redact.js'
-import type { Classification } from './taxonomy.js'
-import type { TriageDeps } from './context.js'
+import type { SentryIssue } from '../sentry/client.js'
+import type { Redactor } from '../render/redact.js'
+import type { Classification } from '../classify/taxonomy.js'
+import type { TriageDeps } from '../pipeline/deps.js'
 
 type Done = 'created' | 'labeled' | 'closed' | 'reopened' | 'upgraded' | 'escalated'
 type Planned = 'create' | 'label' | 'close' | 'reopen' | 'upgrade' | 'escalate'

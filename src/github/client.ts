@@ -1,19 +1,19 @@
 import { z } from 'zod'
-import { realSleep } from './retry.js'
-import { createOctokit, type GitHubOptions } from './github-octokit.js'
-import { issueSchema, labelSchema, parseAnswer, type GitHubIssue } from './github-issue.js'
+import { realSleep } from '../http/retry.js'
+import { createOctokit, type GitHubOptions } from './octokit.js'
+import { issueSchema, labelSchema, parseAnswer, type GitHubIssue } from './issue.js'
 import {
   describeGitHubError,
   isAlreadyExists,
   isAssigneeRejection,
   isTransient,
   type RequestErrorLike
-} from './github-errors.js'
+} from './errors.js'
 
-export type { GitHubIssue } from './github-issue.js'
-export { describeGitHubError } from './github-errors.js'
+export type { GitHubIssue } from './issue.js'
+export { describeGitHubError } from './errors.js'
 
-export { WRITE_SPACING_MS, NOTIFY_SPACING_MS, type GitHubOptions } from './github-octokit.js'
+export { WRITE_SPACING_MS, NOTIFY_SPACING_MS, type GitHubOptions } from './octokit.js'
 
 /** Attempts of one issue creation (the first included) when the answer is lost. */
 const CREATE_ATTEMPTS = 3

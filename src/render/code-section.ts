@@ -1,5 +1,5 @@
-import type { Config } from './config.js'
-import type { CodeContext, CodeFrame } from './code/context.js'
+import type { Config } from '../config/config.js'
+import type { CodeContext, CodeFrame } from '../code/context.js'
 import { inline, link, neutraliseMentions } from './markdown.js'
 
 /** GitHub allows at most 10 assignees per issue (API-NOTES F6). */

@@ -3,20 +3,20 @@
  * intake (new Sentry issues → classified → opened, joined or labelled) and follow-up (tracked
  * issues kept in step with Sentry) — then the race check, then the counts.
  */
-import type { SentryIssue } from './sentry.js'
-import type { TriageDeps, WriteContext } from './context.js'
-import { compareImpact } from './classify/routing.js'
-import { TrackedIndex } from './tracked.js'
-import { ClassificationStage } from './classification.js'
+import type { SentryIssue } from '../sentry/client.js'
+import type { TriageDeps, WriteContext } from './deps.js'
+import { compareImpact } from '../classify/routing.js'
+import { TrackedIndex } from '../track/tracked-index.js'
+import { ClassificationStage } from '../classify/stage.js'
 import { listCandidates, runIntake, type Candidates } from './intake.js'
 import { runFollowUp } from './followup.js'
-import { closeRaceDuplicates } from './writes/race.js'
-import { tally, type IssueResult, type Tally } from './results.js'
-import { errorMessage } from './http.js'
-import { findCorrections, type Correction } from './classify/corrections.js'
+import { closeRaceDuplicates } from '../writes/race.js'
+import { tally, type IssueResult, type Tally } from '../report/results.js'
+import { errorMessage } from '../http/client.js'
+import { findCorrections, type Correction } from '../classify/corrections.js'
 
-export type { Logger, TriageDeps } from './context.js'
-export type { IssueResult, ResultAction } from './results.js'
+export type { Logger, TriageDeps } from './deps.js'
+export type { IssueResult, ResultAction } from '../report/results.js'
 
 export interface TriageReport extends Tally {
   results: IssueResult[]

@@ -1,8 +1,8 @@
-import type { Classification } from './taxonomy.js'
-import type { SentryIssue, EventContext } from './sentry.js'
-import type { Route } from './classify/routing.js'
+import type { Classification } from '../classify/taxonomy.js'
+import type { SentryIssue, EventContext } from '../sentry/client.js'
+import type { Route } from '../classify/routing.js'
 import { ZWJ, INVISIBLE, codeBlock, cut, inline, link, neutraliseMentions } from './markdown.js'
-import { renderSection, type Marker } from './marker.js'
+import { renderSection, type Marker } from '../track/marker.js'
 
 /** GitHub rejects bodies over 65,536 characters; keep a margin for the marker and the footer. */
 const MAX_BODY = 60_000

@@ -1,10 +1,10 @@
 /** What every stage of a run is handed: the config, the clients and the log. No logic lives here. */
-import type { Config } from './config.js'
-import type { SentryClient } from './sentry.js'
-import type { GitHubClient } from './github.js'
-import type { Classifier } from './classify/classifier.js'
-import type { Redactor } from './redact.js'
-import type { TrackedIndex } from './tracked.js'
+import type { Config } from '../config/config.js'
+import type { SentryClient } from '../sentry/client.js'
+import type { GitHubClient } from '../github/client.js'
+import type { Classifier } from '../classify/classifier.js'
+import type { Redactor } from '../render/redact.js'
+import type { TrackedIndex } from '../track/tracked-index.js'
 
 export interface Logger {
   info(message: string): void

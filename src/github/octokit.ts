@@ -8,9 +8,9 @@ import { defaults as githubDefaults } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
-import { isRetryableStatus } from './retry.js'
-import { onlyNetworkFailuresRetried } from './github-errors.js'
-import type { Budget } from './retry.js'
+import { isRetryableStatus } from '../http/retry.js'
+import { onlyNetworkFailuresRetried } from './errors.js'
+import type { Budget } from '../http/retry.js'
 
 export interface GitHubOptions {
   token: string

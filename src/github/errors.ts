@@ -1,7 +1,7 @@
 /** GitHub failures as sentences a user can act on, and which of them a retry can help. */
 import { z } from 'zod'
-import { errorMessage } from './http.js'
-import { isNetworkError, isRetryableStatus } from './retry.js'
+import { errorMessage } from '../http/client.js'
+import { isNetworkError, isRetryableStatus } from '../http/retry.js'
 
 export interface RequestErrorLike {
   status?: number

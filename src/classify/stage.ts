@@ -2,12 +2,12 @@
  * Classification as the run's stages use it: the latest event fetched once per Sentry issue (ahead
  * of the LLM slots), the route by impact, then the classifier (LLM, heuristic behind it).
  */
-import type { EventContext, SentryIssue } from './sentry.js'
-import type { TriageDeps } from './context.js'
-import { routeIssue, type Route } from './classify/routing.js'
+import type { EventContext, SentryIssue } from '../sentry/client.js'
+import type { TriageDeps } from '../pipeline/deps.js'
+import { routeIssue, type Route } from './routing.js'
 import type { Classification } from './taxonomy.js'
-import { errorMessage } from './http.js'
-import { similarCorrections, type Correction } from './classify/corrections.js'
+import { errorMessage } from '../http/client.js'
+import { similarCorrections, type Correction } from './corrections.js'
 
 export interface Classified {
   classification: Classification

@@ -4,7 +4,7 @@
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { MAX_BODY_BYTES, type RelayHandler } from './relay.js'
+import { MAX_BODY_BYTES, type RelayHandler } from './handler.js'
 
 export interface RelayServer {
   /** e.g. http://127.0.0.1:8080 */

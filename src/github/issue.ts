@@ -1,6 +1,6 @@
 /** A GitHub issue as the run reads it, validated at the boundary; only trusted markers are kept. */
 import { z } from 'zod'
-import { trustedMarker, type Marker } from './marker.js'
+import { trustedMarker, type Marker } from '../track/marker.js'
 
 /** A GitHub issue as the sync needs it. */
 export interface GitHubIssue {

@@ -14,9 +14,9 @@ import {
   required,
   slugsInput,
   tokenInput
-} from './config-inputs.js'
+} from './inputs.js'
 
-export type { Duration } from './config-inputs.js'
+export type { Duration } from './inputs.js'
 
 /** Reads one action input by its action.yml name; `@actions/core`'s getInput in production. */
 export type InputReader = (name: string) => string

@@ -1,7 +1,7 @@
-import type { TriageReport, IssueResult } from './triage.js'
-import type { CostLedger } from './cost.js'
+import type { TriageReport, IssueResult } from '../pipeline/triage.js'
+import type { CostLedger } from '../classify/cost.js'
 import { inline, link } from './markdown.js'
-import { CATEGORIES, SEVERITIES } from './taxonomy.js'
+import { CATEGORIES, SEVERITIES } from '../classify/taxonomy.js'
 
 /** The step summary is capped at 1 MiB by GitHub; past this many rows the table is cut. */
 const MAX_ROWS = 500

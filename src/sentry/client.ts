@@ -1,13 +1,13 @@
 import { z } from 'zod'
-import { HttpClient, HttpError } from './http.js'
-import { type Budget, type Sleep } from './retry.js'
+import { HttpClient, HttpError } from '../http/client.js'
+import { type Budget, type Sleep } from '../http/retry.js'
 import type { Dispatcher } from 'undici'
-import { parseLatestEvent, type EventContext } from './sentry-event.js'
-import { issueSchema, nameOf, type SentryIssue } from './sentry-issue.js'
-import { describeSentryError } from './sentry-errors.js'
+import { parseLatestEvent, type EventContext } from './event.js'
+import { issueSchema, nameOf, type SentryIssue } from './issue.js'
+import { describeSentryError } from './errors.js'
 
-export type { EventContext, EventFrame, StackFrame } from './sentry-event.js'
-export { issueSchema, type SentryIssue } from './sentry-issue.js'
+export type { EventContext, EventFrame, StackFrame } from './event.js'
+export { issueSchema, type SentryIssue } from './issue.js'
 
 /** Sentry pages hold at most 100 issues. */
 const PAGE_SIZE = 100

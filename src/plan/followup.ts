@@ -3,11 +3,11 @@
  * Sentry issues it is linked to: a pure decision, in SPEC's order, so it can be read and tested
  * without a server. At most one step per issue a run; unchanged state gives none.
  */
-import type { SentryIssue } from './sentry.js'
-import type { GitHubIssue } from './github.js'
-import type { Config } from './config.js'
-import { impactTier, TIER_RANK, type Tier } from './classify/routing.js'
-import { changedByPerson } from './labels.js'
+import type { SentryIssue } from '../sentry/client.js'
+import type { GitHubIssue } from '../github/client.js'
+import type { Config } from '../config/config.js'
+import { impactTier, TIER_RANK, type Tier } from '../classify/routing.js'
+import { changedByPerson } from '../track/labels.js'
 
 export type FollowUpStep =
   | { kind: 'close'; reason: 'completed' | 'not_planned'; issues: SentryIssue[] }

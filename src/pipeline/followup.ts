@@ -4,23 +4,23 @@
  * state, read 100 a request. Each gets at most one step (close, reopen, escalate, upgrade,
  * resolve in Sentry); unchanged state writes nothing.
  */
-import type { SentryIssue } from './sentry.js'
-import type { GitHubIssue } from './github.js'
-import type { WriteContext } from './context.js'
-import { decideFollowUp, type FollowUpStep } from './followup-plan.js'
-import { ClassificationStage, WriteQueue } from './classification.js'
+import type { SentryIssue } from '../sentry/client.js'
+import type { GitHubIssue } from '../github/client.js'
+import type { WriteContext } from './deps.js'
+import { decideFollowUp, type FollowUpStep } from '../plan/followup.js'
+import { ClassificationStage, WriteQueue } from '../classify/stage.js'
 import { eachLimited } from './concurrency.js'
-import { row, type IssueResult, failAll } from './results.js'
+import { row, type IssueResult, failAll } from '../report/results.js'
 import {
   closeIssue,
   pointToRegression,
   reopenIssue,
   resolveAfterClose,
   settleReopen
-} from './writes/state.js'
-import { escalate, upgrade } from './writes/relabel.js'
-import { createIssue } from './writes/create.js'
-import { errorMessage } from './http.js'
+} from '../writes/state.js'
+import { escalate, upgrade } from '../writes/relabel.js'
+import { createIssue } from '../writes/create.js'
+import { errorMessage } from '../http/client.js'
 
 /** Regressions whose GitHub issue is outside every listing are searched for, this many a run. */
 const MAX_SEARCHES = 20

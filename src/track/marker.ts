@@ -4,8 +4,8 @@
  * that a later run can tell its own labels from a person's. This module owns the format, the parse,
  * the rewrite that keeps every byte outside the section, and the rule of whose markers are believed.
  */
-import type { Tier } from './classify/routing.js'
-import { CATEGORIES, SEVERITIES, type Category, type Severity } from './taxonomy.js'
+import type { Tier } from '../classify/routing.js'
+import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../classify/taxonomy.js'
 
 /** What the action itself applied, as opposed to what a person set since. */
 export interface Applied {
