@@ -141,10 +141,12 @@ describe('on repository_dispatch from the relay', () => {
     const issue = world.github.issues.find(i => i.body?.includes(CRASH))!
     expect(issue.state).toBe('closed')
     expect(issue.state_reason).toBe('completed')
-    // No intake: neither the night's listing nor the issue by id, and no classification.
+    // No intake: not the night's listing, no classification; the issue itself is read once (by
+    // id, to check it is in scope), and nothing else of Sentry's.
     const sentryAfter = world.sentry.requests.slice(sentryMark)
     expect(sentryAfter.some(r => r.query.get('sort') === 'new')).toBe(false)
-    expect(sentryAfter.filter(r => r.query.getAll('group').includes(CRASH))).toHaveLength(1)
+    expect(sentryAfter.filter(r => r.path.endsWith(`/issues/${CRASH}/`))).toHaveLength(1)
+    expect(sentryAfter.filter(r => r.query.getAll('group').includes(CRASH))).toHaveLength(0)
     expect(world.llm.stats.requests).toBe(llmBefore)
 
     // A replayed delivery finds the issue already closed: no write.
@@ -178,5 +180,22 @@ describe('on repository_dispatch from the relay', () => {
     })
     expect(run.failed).toBeNull()
     expect(run.report!.results.length).toBeGreaterThan(1)
+  })
+})
+
+describe('a webhook run is held to the scope (Part 3: plan, then write)', () => {
+  it('a signed webhook for an issue of a project outside sentry-projects writes nothing and asks the LLM nothing', async () => {
+    world = await startWorld()
+    // CRASH (CHECKOUT-API-3K) is in checkout-api; the workflow triages web-frontend only.
+    const payload = await signedPayload('issue', issueWebhook('created', CRASH))
+    const run = await dispatched(world, payload, { 'sentry-projects': 'web-frontend' })
+    expect(run.failed).toBeNull()
+    expect(run.report!.results).toHaveLength(1)
+    expect(run.report!.results[0]).toMatchObject({ sentryId: CRASH, action: 'skipped' })
+    expect(run.report!.results[0]!.reason).toMatch(/outside the scope.*not in sentry-projects/)
+    expect(world.github.requests.filter(r => r.method !== 'GET')).toEqual([])
+    expect(world.github.issues.some(i => i.body?.includes(CRASH))).toBe(false)
+    expect(world.llm.stats.requests).toBe(0)
+    expect(run.summary).toMatch(/outside the scope/)
   })
 })

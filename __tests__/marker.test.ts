@@ -5,11 +5,12 @@ import {
   renderMarker,
   renderSection,
   rewriteSection,
-  trustedMarker,
   SECTION_BEGIN,
   SECTION_END,
   type Marker
 } from '../src/track/marker.js'
+import { believe, needsIdentity } from '../src/track/trust.js'
+import type { GitHubIssue } from '../src/github/client.js'
 import { renderIssueBody } from '../src/render/issue-body.js'
 import { createRedactor } from '../src/render/redact.js'
 import { classification, eventContext, sentryIssue, stackFrame } from './support/factories.js'
@@ -139,16 +140,46 @@ describe('the action section', () => {
   })
 })
 
-describe('trustedMarker', () => {
+describe('whose markers are believed (track/trust.ts)', () => {
+  const issue = (login: string, type: string, association: string): GitHubIssue => ({
+    number: 1,
+    url: 'https://github.com/acme/shop/issues/1',
+    title: 't',
+    state: 'open',
+    stateReason: null,
+    closedAt: null,
+    labels: [],
+    marker: null,
+    author: { login, type, association },
+    comments: 0,
+    createdAt: '2026-12-01T00:00:00Z',
+    updatedAt: '2026-12-01T00:00:00Z',
+    body: section
+  })
   it.each([
-    [{ userType: 'Bot' }, true],
-    [{ userType: 'User', association: 'OWNER' }, true],
-    [{ userType: 'User', association: 'MEMBER' }, true],
-    [{ userType: 'User', association: 'COLLABORATOR' }, true],
-    [{ userType: 'User', association: 'CONTRIBUTOR' }, false],
-    [{ userType: 'User', association: 'NONE' }, false],
-    [{}, false]
-  ])('believes a marker from %p: %p', (author, trusted) => {
-    expect(trustedMarker(section, author)).toEqual(trusted ? marker : null)
+    ['github-actions[bot]', 'Bot', 'NONE', null, true],
+    ['triage-app[bot]', 'Bot', 'NONE', 'triage-app[bot]', true],
+    // Any other bot (a workflow that copies a stranger's text into an issue) is not believed.
+    ['copy-bot[bot]', 'Bot', 'NONE', 'triage-app[bot]', false],
+    ['copy-bot[bot]', 'Bot', 'NONE', null, false],
+    ['alice', 'User', 'OWNER', null, true],
+    ['bob', 'User', 'MEMBER', null, true],
+    ['carol', 'User', 'COLLABORATOR', null, true],
+    ['dave', 'User', 'CONTRIBUTOR', null, false],
+    ['eve', 'User', 'NONE', null, false]
+  ])(
+    'a marker in an issue by %s (%s, %s), the token being %s: believed %p',
+    (login, type, association, self, trusted) => {
+      expect(believe(issue(login, type, association), self).marker).toEqual(trusted ? marker : null)
+    }
+  )
+
+  it("asks for the token's identity only for a marker opened by a bot other than Actions' own", () => {
+    expect(needsIdentity(issue('github-actions[bot]', 'Bot', 'NONE'))).toBe(false)
+    expect(needsIdentity(issue('alice', 'User', 'NONE'))).toBe(false)
+    expect(needsIdentity(issue('triage-app[bot]', 'Bot', 'NONE'))).toBe(true)
+    expect(needsIdentity({ ...issue('triage-app[bot]', 'Bot', 'NONE'), body: 'no marker' })).toBe(
+      false
+    )
   })
 })

@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { GitHubClient } from '../src/github/client.js'
 import { Budget } from '../src/http/retry.js'
 import { renderSection } from '../src/track/marker.js'
+import { createOnce } from '../src/execute/create.js'
+import type { WriteIO } from '../src/execute/io.js'
 import { startFakeGitHub, type FakeGitHub } from './fakes/github.js'
 import { GITHUB_TOKEN, runAction, startWorld, type World } from './fakes/world.js'
 import { isIssueCreate, isSentryListing } from './support/world-checks.js'
@@ -133,12 +135,31 @@ describe("createIssue's own re-send", () => {
     sentryId: '4711'
   }
   const creates = (fake: FakeGitHub) => fake.requests.filter(isIssueCreate)
+  /** What the executor hands createOnce: the client, real waits, the run's budget. */
+  const writeIO = (
+    github: GitHubClient,
+    retryBaseMs: number,
+    budgetMs: number,
+    createdAfter: string
+  ): WriteIO =>
+    ({
+      github,
+      createdAfter,
+      retryBaseMs,
+      budget: new Budget(budgetMs),
+      self: null,
+      sleep: (ms: number) => new Promise(resolve => setTimeout(resolve, ms)),
+      now: () => Date.now()
+    }) as unknown as WriteIO
 
   it('waits between attempts after a dropped connection (backoff), then opens the issue once', async () => {
     const { fake, github } = await client(200)
     fake.fault({ method: 'POST', path: /\/issues$/ }, { reset: true, times: 2 })
 
-    const opened = await github.createIssue(issue, new Date(Date.now() - 60_000).toISOString())
+    const opened = await createOnce(
+      writeIO(github, 200, 60_000, new Date(Date.now() - 60_000).toISOString()),
+      issue
+    )
 
     expect(opened.marker?.ids).toEqual(['4711'])
     const [first, second, third] = creates(fake)
@@ -153,9 +174,9 @@ describe("createIssue's own re-send", () => {
     fake.fault({ method: 'POST', path: /\/issues$/ }, { reset: true, times: 3 })
 
     const started = Date.now()
-    await expect(github.createIssue(issue, new Date().toISOString())).rejects.toThrow(
-      /creating the issue for Sentry issue 4711/
-    )
+    await expect(
+      createOnce(writeIO(github, 1_000, 500, new Date().toISOString()), issue)
+    ).rejects.toThrow(/creating the issue for Sentry issue 4711/)
     expect(Date.now() - started).toBeLessThan(1_000)
     expect(creates(fake)).toHaveLength(1)
   })
@@ -168,9 +189,9 @@ describe("createIssue's own re-send", () => {
       { status: 201, body: '<html><body>Created</body></html>' }
     )
 
-    await expect(github.createIssue(issue, new Date().toISOString())).rejects.toThrow(
-      /unexpected response for POST \/repos\/\{owner\}\/\{repo\}\/issues/
-    )
+    await expect(
+      createOnce(writeIO(github, 10, 10_000, new Date().toISOString()), issue)
+    ).rejects.toThrow(/unexpected response for POST \/repos\/\{owner\}\/\{repo\}\/issues/)
     expect(creates(fake)).toHaveLength(1)
     expect(fake.requests.filter(isGitHubListing)).toHaveLength(0)
   })

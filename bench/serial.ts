@@ -93,24 +93,21 @@ export async function serialBaseline(world: World, options: SerialOptions): Prom
     if (!options.write) continue
     const labels = [categoryLabel(c.category), severityLabel(c.severity), ...config.labels]
     await github.ensureLabels(labels.map(labelSpec))
-    const issueCreated: GitHubIssue = await github.createIssue(
-      {
-        title: renderTitle(issue, redact),
-        body: renderIssueBody({
-          issue,
-          others: [],
-          classification: c,
-          route,
-          event,
-          signature,
-          redact
-        }),
-        labels,
-        assignees: c.severity === 'Critical' ? config.criticalAssignees : [],
-        sentryId: issue.id
-      },
-      new Date(runStart.getTime() - 5 * 60_000).toISOString()
-    )
+    const issueCreated: GitHubIssue = await github.createIssue({
+      title: renderTitle(issue, redact),
+      body: renderIssueBody({
+        issue,
+        others: [],
+        classification: c,
+        route,
+        event,
+        signature,
+        redact
+      }),
+      labels,
+      assignees: c.severity === 'Critical' ? config.criticalAssignees : [],
+      sentryId: issue.id
+    })
     if (issueCreated.number > 0) created++
   }
   // The action's race check: one listing of what was created during the run.

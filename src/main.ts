@@ -90,7 +90,21 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
 
     const { runTriage } = await import(/* webpackMode: "eager" */ './pipeline/triage.js')
     const report = await io.group('Triage', () =>
-      runTriage({ config, sentry, github, classifier, redact, log, budget }, passes)
+      runTriage(
+        {
+          config,
+          sentry,
+          github,
+          classifier,
+          redact,
+          log,
+          budget,
+          ...(options.githubRetryAfterBaseMs !== undefined
+            ? { retryBaseMs: options.githubRetryAfterBaseMs }
+            : {})
+        },
+        passes
+      )
     )
     warnings.flush()
 

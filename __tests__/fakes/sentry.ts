@@ -1185,6 +1185,12 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     )
   })
 
+  /** The issue's activity as the detail serialises it (API-NOTES G7): what the test controls did. */
+  const activityLog = new Map<string, Array<{ type: string; dateCreated: string }>>()
+  function record(id: string, type: string, at: Date): void {
+    activityLog.set(id, [{ type, dateCreated: at.toISOString() }, ...(activityLog.get(id) ?? [])])
+  }
+
   const issueDetail = wrap(ctx => {
     const denied = guard(ctx, ['event:read', 'event:write', 'event:admin'])
     if (denied) return denied
@@ -1193,6 +1199,13 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     return json(200, {
       ...publicIssue(issue),
       activity: [
+        ...(activityLog.get(issue.id) ?? []).map((a, n) => ({
+          id: String(n + 1),
+          type: a.type,
+          user: null,
+          data: {},
+          dateCreated: a.dateCreated
+        })),
         { id: '0', type: 'first_seen', user: null, data: {}, dateCreated: issue.firstSeen }
       ],
       seenBy: [],
@@ -1404,16 +1417,19 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     resolve(id, o) {
       const i = mustFind(id)
       resolveIssue(i, o)
+      record(i.id, o?.inNextRelease ? 'set_resolved_in_release' : 'set_resolved', now())
       return i
     },
     archive(id, substatus, details) {
       const i = mustFind(id)
       archiveIssue(i, substatus, details)
+      record(i.id, 'set_ignored', now())
       return i
     },
     regress(id, o) {
       const i = mustFind(id)
       regressIssue(i, events[i.id], now(), o)
+      record(i.id, 'set_regression', o?.at ?? now())
       return i
     },
     addEvents(id, o) {
@@ -1424,6 +1440,8 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     setStatus(id, status, substatus, details) {
       const i = mustFind(id)
       setIssueStatus(i, status, substatus, details)
+      if (substatus === 'regressed' || substatus === 'escalating')
+        record(i.id, substatus === 'regressed' ? 'set_regression' : 'set_escalating', now())
       return i
     },
     link(issueId, input) {

@@ -72,6 +72,8 @@ export interface FaultSpec {
   delayMs?: number | undefined
   /** destroy the socket without answering (client sees ECONNRESET / "socket hang up") */
   reset?: boolean | undefined
+  /** a lost answer: the request is handled (the write lands), then the fault replaces the answer */
+  afterHandled?: boolean | undefined
 }
 
 interface ActiveFault {
@@ -287,7 +289,13 @@ export async function startServer(opts: StartServerOptions = {}): Promise<FakeSe
 
           // fault injection: first pending fault that matches, consumed in order
           const idx = faults.findIndex(f => f.remaining > 0 && matchesFault(f.match, record))
-          if (idx >= 0) {
+          let lostAnswer: FaultSpec | null = null
+          if (idx >= 0 && faults[idx]!.spec.afterHandled) {
+            const f = faults[idx] as ActiveFault
+            f.remaining -= 1
+            if (f.remaining <= 0) faults.splice(idx, 1)
+            lostAnswer = f.spec
+          } else if (idx >= 0) {
             const f = faults[idx] as ActiveFault
             f.remaining -= 1
             if (f.remaining <= 0) faults.splice(idx, 1)
@@ -327,7 +335,10 @@ export async function startServer(opts: StartServerOptions = {}): Promise<FakeSe
               params[n] = safeDecode(m[i + 1] ?? '')
             })
             const result = await r.handler({ ...ctxBase, params })
-            send(res, record, result)
+            if (lostAnswer?.reset) req.socket.destroy()
+            else if (lostAnswer)
+              send(res, record, { status: lostAnswer.status ?? 502, body: lostAnswer.body })
+            else send(res, record, result)
             return
           }
           const ctx: RouteContext = { ...ctxBase, params: {} }

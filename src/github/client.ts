@@ -1,12 +1,10 @@
 import { z } from 'zod'
-import { realSleep } from '../http/retry.js'
 import { createOctokit, type GitHubOptions } from './octokit.js'
 import { issueSchema, labelSchema, parseAnswer, type GitHubIssue } from './issue.js'
 import {
   describeGitHubError,
   isAlreadyExists,
   isAssigneeRejection,
-  isTransient,
   type RequestErrorLike
 } from './errors.js'
 
@@ -15,8 +13,13 @@ export { describeGitHubError } from './errors.js'
 
 export { WRITE_SPACING_MS, NOTIFY_SPACING_MS, type GitHubOptions } from './octokit.js'
 
-/** Attempts of one issue creation (the first included) when the answer is lost. */
-const CREATE_ATTEMPTS = 3
+/** What one update changes: the body, the whole label set, the state. */
+export interface IssueChange {
+  body?: string
+  labels?: string[]
+  state?: 'open' | 'closed'
+  reason?: 'completed' | 'not_planned' | 'duplicate'
+}
 
 interface IssueRef {
   owner: string
@@ -44,13 +47,11 @@ export class GitHubClient {
   private readonly owner: string
   private readonly repo: string
   private labelCache: Map<string, string> | null = null
-  private readonly retryBase: number
 
   constructor(private readonly options: GitHubOptions) {
     this.owner = options.owner
     this.repo = options.repo
     const retryBase = options.retryAfterBaseMs ?? 1000
-    this.retryBase = retryBase
     this.octokit = createOctokit(options, retryBase)
   }
 
@@ -146,13 +147,12 @@ export class GitHubClient {
   }
 
   /**
-   * Opens an issue with its labels and assignees in one request. Creation is not idempotent, so a
-   * lost answer is never blindly retried: the recent issues are listed first, and an issue already
-   * carrying this Sentry id's marker is taken as the one created.
+   * Opens an issue with its labels and assignees in one request, once: creation is not idempotent,
+   * so a lost answer is never retried here (the executor looks for the issue before trying again).
    */
-  async createIssue(issue: NewIssue, createdAfter: string): Promise<GitHubIssue> {
+  async createIssue(issue: NewIssue): Promise<GitHubIssue> {
     let assignees = issue.assignees
-    for (let attempt = 1; ; attempt++) {
+    for (;;) {
       try {
         const { data } = await this.octokit.rest.issues.create({
           owner: this.owner,
@@ -174,22 +174,11 @@ export class GitHubClient {
           assignees = []
           continue
         }
-        const what = `creating the issue for Sentry issue ${issue.sentryId}`
-        if (!isTransient(error) || attempt >= CREATE_ATTEMPTS)
-          throw describeGitHubError(error, what, this.repository)
-        // The same schedule as plugin-retry's (1 s, 4 s, …), never past the run's budget.
-        const waitMs = attempt ** 2 * this.retryBase
-        if (waitMs >= this.options.budget.remainingMs()) {
-          throw describeGitHubError(
-            error,
-            `${what} (no time-budget left to retry)`,
-            this.repository
-          )
-        }
-        await realSleep(waitMs)
-        const recent = await this.listRecentIssues(createdAfter)
-        const landed = recent.find(i => i.marker?.ids.includes(issue.sentryId))
-        if (landed) return landed
+        throw describeGitHubError(
+          error,
+          `creating the issue for Sentry issue ${issue.sentryId}`,
+          this.repository
+        )
       }
     }
   }
@@ -258,106 +247,134 @@ export class GitHubClient {
     )
   }
 
-  /** Closes a duplicate a racing run opened, pointing at the issue that stays. */
-  async closeAsDuplicate(number: number, original: GitHubIssue): Promise<void> {
-    await this.onIssue(
-      `closing duplicate issue #${number}`,
-      async ref => {
-        await this.octokit.rest.issues.createComment({
-          ...ref,
-          body: `Duplicate of #${original.number}: another sentry-triage run opened that issue for the same Sentry issue first.`
-        })
-        await this.octokit.rest.issues.update({
-          ...ref,
-          state: 'closed',
-          state_reason: 'not_planned'
-        })
-      },
-      number
-    )
-  }
-
   /**
-   * The issues the follow-up pass looks at, in two listings: every open issue, and the closed ones
-   * updated since `closedSince`. Only those carrying a trusted marker matter to the caller.
+   * Every open issue, and with `closedSince` the closed ones updated since then: the issues a run
+   * may find linked. A run for one Sentry issue passes no `closedSince` (its closed issue is found
+   * by its link or one marker search), so its reads do not grow with the repository's history.
    */
-  async listTracked(closedSince: string): Promise<GitHubIssue[]> {
+  async listTracked(closedSince: string | null): Promise<GitHubIssue[]> {
     try {
       const open = await this.listIssues('open', 'updated', null)
-      const closed = await this.listIssues('closed', 'updated', closedSince)
+      const closed = closedSince ? await this.listIssues('closed', 'updated', closedSince) : []
       return [...open, ...closed]
     } catch (error) {
       throw describeGitHubError(error, 'listing issues to find the linked ones', this.repository)
     }
   }
 
-  /** Closes an issue with a reason; the body (its marker) is rewritten in the same request. */
-  async closeIssue(
-    number: number,
-    reason: 'completed' | 'not_planned',
-    body?: string
-  ): Promise<void> {
+  /**
+   * One update of an issue: its body, its whole label set and its state together, so that what the
+   * marker records and what the issue shows change in one request (a run killed between two writes
+   * would leave labels the next run takes for a person's edit).
+   */
+  async updateIssue(number: number, change: IssueChange): Promise<void> {
+    const state =
+      change.state === 'closed'
+        ? { state: 'closed' as const, state_reason: change.reason }
+        : change.state === 'open'
+          ? { state: 'open' as const, state_reason: 'reopened' as const }
+          : {}
     await this.onIssue(
-      `closing issue #${number}`,
+      `${change.state === 'closed' ? 'closing' : change.state === 'open' ? 'reopening' : 'updating'} issue #${number}`,
       ref =>
         this.octokit.rest.issues.update({
           ...ref,
-          state: 'closed',
-          state_reason: reason,
-          ...(body !== undefined ? { body } : {})
+          ...state,
+          ...(change.body !== undefined ? { body: change.body } : {}),
+          ...(change.labels !== undefined ? { labels: change.labels } : {})
         }),
-      number
-    )
-  }
-
-  /** Reopens an issue; the body (its marker) is rewritten in the same request. */
-  async reopenIssue(number: number, body?: string): Promise<void> {
-    await this.onIssue(
-      `reopening issue #${number}`,
-      ref =>
-        this.octokit.rest.issues.update({
-          ...ref,
-          state: 'open',
-          state_reason: 'reopened',
-          ...(body !== undefined ? { body } : {})
-        }),
-      number
-    )
-  }
-
-  /** Posts one comment on an issue. */
-  async comment(number: number, body: string): Promise<void> {
-    await this.onIssue(
-      `commenting on issue #${number}`,
-      ref => this.octokit.rest.issues.createComment({ ...ref, body }),
       number
     )
   }
 
   /**
-   * The issue whose marker lists this Sentry id, found by one search (for a regression long after
-   * the close, outside every listing). Search lags by minutes, which does not matter for those.
+   * Posts one comment, once: a comment is not idempotent, so a lost answer is not retried here (the
+   * executor looks for the comment's key before sending it again).
    */
-  async findByMarker(sentryId: string): Promise<GitHubIssue | null> {
+  async comment(number: number, body: string): Promise<void> {
+    await this.onIssue(
+      `commenting on issue #${number}`,
+      ref => this.octokit.rest.issues.createComment({ ...ref, body, request: { retries: 0 } }),
+      number
+    )
+  }
+
+  /** The bodies of an issue's comments, every page. */
+  async listComments(number: number): Promise<string[]> {
     try {
-      const { data } = await this.octokit.rest.search.issuesAndPullRequests({
-        q: `repo:${this.owner}/${this.repo} is:issue in:body "sentry-triage:v1" "${sentryId}"`,
-        per_page: 20
+      const items = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        per_page: 100
       })
-      const items = parseAnswer(
-        z.object({ items: z.array(issueSchema) }),
-        data,
-        'GET /search/issues'
-      ).items
-      return (
-        items
-          .filter(i => !i.isPull && i.issue.marker?.ids.includes(sentryId))
-          .map(i => i.issue)
-          .sort(
-            (a, b) =>
-              Number(a.state === 'closed') - Number(b.state === 'closed') || b.number - a.number
-          )[0] ?? null
+      return parseAnswer(
+        z.array(z.looseObject({ body: z.string().nullish() })),
+        items,
+        'GET /repos/{owner}/{repo}/issues/{number}/comments'
+      ).map(c => c.body ?? '')
+    } catch (error) {
+      throw describeGitHubError(error, `reading the comments of issue #${number}`, this.repository)
+    }
+  }
+
+  /** Who added or removed which label on an issue (its `labeled`/`unlabeled` events), every page. */
+  async listLabelEvents(
+    number: number
+  ): Promise<Array<{ event: 'labeled' | 'unlabeled'; label: string; actor: string }>> {
+    try {
+      const items = await this.octokit.paginate(this.octokit.rest.issues.listEvents, {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        per_page: 100
+      })
+      return parseAnswer(
+        z.array(
+          z.looseObject({
+            event: z.string(),
+            label: z.looseObject({ name: z.string() }).nullish(),
+            actor: z.looseObject({ login: z.string() }).nullish()
+          })
+        ),
+        items,
+        'GET /repos/{owner}/{repo}/issues/{number}/events'
+      ).flatMap(e =>
+        (e.event === 'labeled' || e.event === 'unlabeled') && e.label
+          ? [{ event: e.event, label: e.label.name, actor: e.actor?.login ?? '' }]
+          : []
       )
+    } catch (error) {
+      throw describeGitHubError(error, `reading the events of issue #${number}`, this.repository)
+    }
+  }
+
+  /** The login the token acts as (a user, `<app>[bot]`, or `github-actions[bot]`); null if unknown. */
+  async whoAmI(): Promise<string | null> {
+    try {
+      const data = await this.octokit.graphql<{ viewer?: { login?: unknown } }>(
+        'query { viewer { login } }'
+      )
+      return typeof data.viewer?.login === 'string' ? data.viewer.login : null
+    } catch {
+      return null
+    }
+  }
+
+  /**
+   * The issues whose body carries the marker text and this Sentry id, by search, every result page
+   * (for a regression long after the close, outside every listing). The caller decides whose
+   * markers to believe. Search lags by minutes, which does not matter for those.
+   */
+  async searchMarker(sentryId: string): Promise<GitHubIssue[]> {
+    try {
+      const items = await this.octokit.paginate(this.octokit.rest.search.issuesAndPullRequests, {
+        q: `repo:${this.owner}/${this.repo} is:issue in:body "sentry-triage:v1" "${sentryId}"`,
+        per_page: 100
+      })
+      return parseAnswer(z.array(issueSchema), items, 'GET /search/issues')
+        .filter(i => !i.isPull)
+        .map(i => i.issue)
     } catch (error) {
       throw describeGitHubError(
         error,

@@ -1,6 +1,9 @@
-/** A GitHub issue as the run reads it, validated at the boundary; only trusted markers are kept. */
+/**
+ * A GitHub issue as the run reads it, validated at the boundary. The client reads no marker: which
+ * markers are believed is a product rule (track/trust.ts), applied where the run reads issues.
+ */
 import { z } from 'zod'
-import { trustedMarker, type Marker } from '../track/marker.js'
+import type { Marker } from '../track/marker.js'
 
 /** A GitHub issue as the sync needs it. */
 export interface GitHubIssue {
@@ -12,7 +15,12 @@ export interface GitHubIssue {
   stateReason: string | null
   closedAt: string | null
   labels: string[]
+  /** The action's marker when it is believed (track/trust.ts); null as the client returns it. */
   marker: Marker | null
+  /** Who opened it: whose marker may be believed. */
+  author: { login: string; type: string | null; association: string | null }
+  /** How many comments it has (a step's key is looked for only where there are some). */
+  comments: number
   createdAt: string
   updatedAt: string
   /** Kept so that extending a shared issue's marker needs no second read. */
@@ -31,7 +39,8 @@ export const issueSchema = z
     created_at: z.string(),
     updated_at: z.string().nullish(),
     pull_request: z.unknown().optional(),
-    user: z.looseObject({ type: z.string().nullish() }).nullish(),
+    user: z.looseObject({ login: z.string().nullish(), type: z.string().nullish() }).nullish(),
+    comments: z.number().nullish(),
     author_association: z.string().nullish(),
     labels: z.array(z.union([z.string(), z.looseObject({ name: z.string().nullish() })]))
   })
@@ -45,10 +54,13 @@ export const issueSchema = z
       stateReason: raw.state_reason ?? null,
       closedAt: raw.closed_at ?? null,
       labels: raw.labels.map(l => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
-      marker: trustedMarker(raw.body, {
-        userType: raw.user?.type,
-        association: raw.author_association
-      }),
+      marker: null,
+      author: {
+        login: raw.user?.login ?? '',
+        type: raw.user?.type ?? null,
+        association: raw.author_association ?? null
+      },
+      comments: raw.comments ?? 0,
       createdAt: raw.created_at,
       updatedAt: raw.updated_at ?? raw.created_at,
       body: raw.body ?? ''

@@ -4,7 +4,6 @@ import type { SentryClient } from '../sentry/client.js'
 import type { GitHubClient } from '../github/client.js'
 import type { Classifier } from '../classify/classifier.js'
 import type { Redactor } from '../render/redact.js'
-import type { TrackedIndex } from '../track/tracked-index.js'
 
 export interface Logger {
   info(message: string): void
@@ -24,17 +23,8 @@ export interface TriageDeps {
   /** The run's time budget: once spent, no new issue is started (the rest fail and retry next run). */
   budget?: { readonly exhausted: boolean }
   now?: () => Date
-}
-
-/** What the write functions share within one run. */
-export interface WriteContext extends TriageDeps {
-  dry: boolean
-  /** The GitHub issues the action tracks; writes add what they open. */
-  tracked: TrackedIndex
-  /** A little before the run began: issues created after it may be this run's (lost answers, races). */
-  createdAfter: string
-  /** GitHub issues this run opened, for the race check. */
-  createdNumbers: Set<number>
-  /** The `sentry-link` installation, looked up once per run (null: unavailable, warned once). */
-  installation?: Promise<string | null>
+  /** The first wait before a lost issue creation is looked for (GitHub's retry base; tests shorten it). */
+  retryBaseMs?: number
+  /** The run's clock: now in ms, and a wait. Real time unless a test gives its own. */
+  clock?: { now(): number; sleep(ms: number): Promise<void> }
 }

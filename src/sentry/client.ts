@@ -362,12 +362,39 @@ export class SentryClient {
     return this.readIssues((await this.allPages('issues/', params, z.array(z.unknown()))).items)
   }
 
+  /**
+   * When the issue last came back: the newest `set_regression` or `set_escalating` entry of its
+   * activity (API-NOTES G7; the listing has no such date). Null when there is none or it cannot be read.
+   */
+  async getReturnedAt(issueId: string): Promise<string | null> {
+    const response = await this.http.request({
+      method: 'GET',
+      url: this.orgPath(`issues/${encodeURIComponent(issueId)}/`),
+      schema: z.looseObject({
+        activity: z
+          .array(z.looseObject({ type: z.string().nullish(), dateCreated: z.string().nullish() }))
+          .nullish()
+      }),
+      acceptStatus: [404]
+    })
+    if (response.status === 404) return null
+    const times = (response.data.activity ?? [])
+      .filter(a => a.type === 'set_regression' || a.type === 'set_escalating')
+      .map(a => a.dateCreated ?? '')
+      .filter(t => !Number.isNaN(Date.parse(t)))
+      .sort((a, b) => Date.parse(b) - Date.parse(a))
+    return times[0] ?? null
+  }
+
   /** Resolves an issue (`resolve-in-sentry`; needs event:write). */
-  async resolveIssue(issueId: string): Promise<void> {
+  async resolveIssue(
+    issueId: string,
+    status: 'resolved' | 'resolvedInNextRelease' = 'resolved'
+  ): Promise<void> {
     await this.http.request({
       method: 'PUT',
       url: this.orgPath(`issues/${encodeURIComponent(issueId)}/`),
-      body: { status: 'resolved' },
+      body: { status },
       schema: z.unknown()
     })
   }

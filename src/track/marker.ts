@@ -28,6 +28,8 @@ export interface Marker {
   resolvedFor?: string
   /** The state the action itself last set: a person's reopen after the action's close is left alone. */
   state?: 'open' | 'closed'
+  /** When an upgrade last found the LLM unable to answer for this issue: retried a day later, not every run. */
+  upgradeTriedAt?: string
 }
 
 /** Where the action's section sits in a body, and what its marker says. */
@@ -47,6 +49,7 @@ export const SECTION_END = '<!-- sentry-triage:end -->'
 /** The last line of a body the action wrote before the section existed. */
 const LEGACY_FOOTER = '<sub>Opened by sentry-triage.'
 const SENTRY_ID = /^\d{1,20}$/
+const ISO_TIME = /^[\dT:.Z-]{10,30}$/
 
 /** The marker line. A Sentry id that is not all digits is refused loudly: dropping it would let the next run open a duplicate. */
 export function renderMarker(marker: Marker): string {
@@ -60,9 +63,7 @@ export function renderMarker(marker: Marker): string {
   const tier = marker.tier && TIERS.includes(marker.tier) ? marker.tier : undefined
   const applied = marker.applied && isApplied(marker.applied) ? marker.applied : undefined
   const resolvedFor =
-    marker.resolvedFor && /^[\dT:.Z-]{10,30}$/.test(marker.resolvedFor)
-      ? marker.resolvedFor
-      : undefined
+    marker.resolvedFor && ISO_TIME.test(marker.resolvedFor) ? marker.resolvedFor : undefined
   const value = {
     ids: [...new Set(marker.ids)],
     sig,
@@ -77,7 +78,10 @@ export function renderMarker(marker: Marker): string {
         }
       : {}),
     ...(resolvedFor ? { resolvedFor } : {}),
-    ...(marker.state === 'open' || marker.state === 'closed' ? { state: marker.state } : {})
+    ...(marker.state === 'open' || marker.state === 'closed' ? { state: marker.state } : {}),
+    ...(marker.upgradeTriedAt && ISO_TIME.test(marker.upgradeTriedAt)
+      ? { upgradeTriedAt: marker.upgradeTriedAt }
+      : {})
   }
   return `${MARKER_PREFIX}${JSON.stringify(value)} -->`
 }
@@ -98,7 +102,10 @@ export function parseMarkerLine(line: string): Marker | null {
   try {
     const value = JSON.parse(line.slice(MARKER_PREFIX.length, -' -->'.length)) as unknown
     if (!value || typeof value !== 'object') return null
-    const { ids, sig, tier, applied, resolvedFor, state } = value as Record<string, unknown>
+    const { ids, sig, tier, applied, resolvedFor, state, upgradeTriedAt } = value as Record<
+      string,
+      unknown
+    >
     if (!Array.isArray(ids) || ids.length === 0) return null
     if (!ids.every(id => typeof id === 'string' && SENTRY_ID.test(id))) return null
     const known = TIERS.find(t => t === tier)
@@ -116,7 +123,10 @@ export function parseMarkerLine(line: string): Marker | null {
           }
         : {}),
       ...(typeof resolvedFor === 'string' ? { resolvedFor } : {}),
-      ...(state === 'open' || state === 'closed' ? { state } : {})
+      ...(state === 'open' || state === 'closed' ? { state } : {}),
+      ...(typeof upgradeTriedAt === 'string' && ISO_TIME.test(upgradeTriedAt)
+        ? { upgradeTriedAt }
+        : {})
     }
   } catch {
     return null
@@ -209,21 +219,4 @@ export function rewriteSection(
   const old = sectionContent(body, section).replace(/\r$/, '')
   const next = renderSection(marker, content ? content(old) : old)
   return `${body.slice(0, section.start)}${next}${body.slice(section.end)}`
-}
-
-/** Who opened the issue, as GitHub reports it. */
-export interface Author {
-  userType?: string | null
-  association?: string | null
-}
-
-const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR'])
-
-/**
- * Anyone may open an issue in a public repository: only a bot's or a maintainer's marker is
- * believed, or a stranger could claim Sentry issues and stop their triage.
- */
-export function trustedMarker(body: string | null | undefined, author: Author): Marker | null {
-  const trusted = author.userType === 'Bot' || TRUSTED_ASSOCIATIONS.has(author.association ?? '')
-  return trusted ? parseMarker(body) : null
 }

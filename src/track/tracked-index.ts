@@ -4,6 +4,7 @@
  */
 import type { GitHubClient, GitHubIssue } from '../github/client.js'
 import type { SentryIssue } from '../sentry/client.js'
+import { believe } from './trust.js'
 
 export class TrackedIndex {
   private readonly byId = new Map<string, GitHubIssue>()
@@ -11,13 +12,15 @@ export class TrackedIndex {
   private readonly byNumber = new Map<number, GitHubIssue>()
   private readonly annotation: RegExp
 
+  /** `self`: the token's own login, whose markers are believed (track/trust.ts). */
   constructor(
     issues: GitHubIssue[],
     private readonly github: GitHubClient,
-    repositoryUrl: string
+    repositoryUrl: string,
+    private readonly self: string | null
   ) {
     this.annotation = new RegExp(`^${escapeRegExp(repositoryUrl)}/issues/(\\d+)/?$`, 'i')
-    for (const gh of issues) this.byNumber.set(gh.number, gh)
+    for (const gh of issues) this.byNumber.set(gh.number, believe(gh, self))
     // Open issues win over closed ones, then the newest: after `on-regression: new` the regression
     // issue is the one linked; between two open ones (a race) the oldest, as the race check keeps it.
     const ordered = [...this.byNumber.values()].sort(
@@ -48,6 +51,21 @@ export class TrackedIndex {
     return signature ? this.bySignature.get(signature) : undefined
   }
 
+  /**
+   * The issue whose believed marker lists this Sentry id, by one marker search (every result page):
+   * for a run about one Sentry issue whose GitHub issue was closed long ago, outside the listing.
+   */
+  async findByMarker(sentryId: string): Promise<GitHubIssue | null> {
+    const found = (await this.github.searchMarker(sentryId))
+      .map(gh => believe(gh, this.self))
+      .filter(gh => gh.marker?.ids.includes(sentryId))
+      .sort(
+        (a, b) => Number(a.state === 'closed') - Number(b.state === 'closed') || b.number - a.number
+      )[0]
+    if (found) this.remember(found)
+    return found ?? null
+  }
+
   /** A new or changed issue this run made: later lookups see it. */
   remember(gh: GitHubIssue): void {
     this.byNumber.set(gh.number, gh)
@@ -65,7 +83,8 @@ export class TrackedIndex {
     for (const annotation of issue.annotations) {
       const number = Number(this.annotation.exec(annotation.url)?.[1])
       if (!number) continue
-      const gh = this.byNumber.get(number) ?? (await this.github.getIssue(number))
+      const read = this.byNumber.get(number) ? null : await this.github.getIssue(number)
+      const gh = this.byNumber.get(number) ?? (read && believe(read, this.self))
       // Several Sentry issues may point at one GitHub issue: they share one object, read once.
       if (gh) {
         this.byNumber.set(number, gh)

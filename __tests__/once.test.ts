@@ -1,0 +1,42 @@
+/**
+ * Once: no step twice, even when the answer to a write is lost. Over real HTTP: the fake GitHub
+ * handles the request (the comment lands), then answers 502 — the executor must find the comment
+ * by its key instead of posting it again.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { runAction } from './fakes/world.js'
+import { commentsOn, ids, issueFor, worldPerTest } from './support/followup.js'
+
+const start = worldPerTest()
+
+describe('a comment whose answer is lost', () => {
+  it('is looked for by its key and never posted twice', async () => {
+    const w = await start()
+    const inputs = { 'close-resolved': 'true' }
+    const { deadlock } = ids(w)
+    await runAction(w, inputs)
+    const n = issueFor(w, deadlock).number
+    w.sentry.resolve(deadlock)
+    w.github.fault(
+      { method: 'POST', path: new RegExp(`/issues/${n}/comments$`) },
+      { afterHandled: true, status: 502, body: { message: 'Bad Gateway' } }
+    )
+
+    const run = await runAction(w, inputs)
+    expect(run.failed).toBeNull()
+    expect(w.github.issue(n)!.state).toBe('closed')
+    const closing = commentsOn(w, n).filter(c => /resolved in Sentry: closing/.test(c.body ?? ''))
+    expect(closing).toHaveLength(1)
+    expect(closing[0]!.body).toContain(
+      `<!-- sentry-triage:step close:${n}:${deadlock}:completed -->`
+    )
+    // The lost answer was followed by one read of the comments, not by a second POST.
+    const posts = w.github.requests.filter(
+      r => r.method === 'POST' && r.path.endsWith(`/issues/${n}/comments`)
+    )
+    expect(posts).toHaveLength(1)
+    expect(
+      w.github.requests.filter(r => r.method === 'GET' && r.path.endsWith(`/issues/${n}/comments`))
+    ).toHaveLength(1)
+  })
+})

@@ -1,0 +1,139 @@
+/**
+ * The one place that writes. It takes the checked plan and makes each step, one at a time, in the
+ * plan's order, while the classifications the steps need run ahead of it (max-concurrency at a
+ * time). Dry-run is its only branch: the same steps become `would-…` rows and `[dry-run]` lines.
+ * A step that fails costs its own Sentry issues (reported, retried next run), never the others.
+ */
+import type { GitHubIssue } from '../github/client.js'
+import type { Classified, ClassificationStage } from '../classify/stage.js'
+import type { CodeContext } from '../code/context.js'
+import type { Step } from '../plan/steps.js'
+import { failAll, type IssueResult } from '../report/results.js'
+import { errorMessage } from '../http/client.js'
+import { eachLimited } from '../pipeline/concurrency.js'
+import { SentrySide, type WriteIO } from './io.js'
+import { writeStep } from './write-step.js'
+import { previewStep } from './preview.js'
+
+export interface ExecutorDeps {
+  io: WriteIO
+  dry: boolean
+  stage: ClassificationStage
+  /** Code context of the issues the plan opens, by lead Sentry id (looked up alongside). */
+  code: Promise<Map<string, CodeContext>>
+  /** The run's time budget: once spent, no step that needs a classification is started. */
+  budget?: { readonly exhausted: boolean }
+  maxConcurrency: number
+  /** After each intake classification: how many are done (the CLI's progress line). */
+  onProgress?: (done: number, total: number) => void
+}
+
+export interface Executed {
+  rows: IssueResult[]
+  /** The issues this run opened, for the race check and so that nothing follows them up at once. */
+  created: GitHubIssue[]
+}
+
+/** What a step's writer gets beside the step: its classification and, for a new issue, its code. */
+export interface StepInputs {
+  classified: Classified | null
+  code: CodeContext | null | undefined
+  /** The release a reopen came back in (the latest event knows), or null. */
+  release: string | null
+}
+
+export class Executor {
+  private readonly side: SentrySide
+
+  constructor(private readonly deps: ExecutorDeps) {
+    this.side = new SentrySide(deps.io)
+  }
+
+  /** Makes (or, in dry-run, reports) every step; the rows say what happened to each Sentry issue. */
+  async execute(steps: Step[]): Promise<Executed> {
+    const classified = this.classifyAhead(steps)
+    const rows: IssueResult[] = []
+    const created: GitHubIssue[] = []
+    for (const step of steps) {
+      const inputs = await this.inputsOf(step, classified)
+      if (inputs instanceof Error) {
+        rows.push(...failAll(this.deps.io, step.sentry, `classification failed: ${inputs.message}`))
+        continue
+      }
+      try {
+        if (this.deps.dry) {
+          rows.push(...previewStep(this.deps.io, step, inputs))
+          continue
+        }
+        const done = await writeStep(this.deps.io, this.side, step, inputs)
+        rows.push(...done.rows)
+        if (done.created) created.push(done.created)
+      } catch (error) {
+        rows.push(
+          ...failAll(this.deps.io, step.sentry, `${failureContext(step)}${errorMessage(error)}`)
+        )
+      }
+    }
+    return { rows, created }
+  }
+
+  /**
+   * The classifications the plan needs, started at once, max-concurrency at a time, in plan order:
+   * the first steps' answers come first, so writing starts while the rest are classified.
+   */
+  private classifyAhead(steps: Step[]): Map<Step, Promise<Classified | Error>> {
+    const { stage, maxConcurrency, budget, onProgress } = this.deps
+    const needing = steps.filter(s => s.classify)
+    const results = new Map<Step, Promise<Classified | Error>>()
+    const settle = new Map<Step, (value: Classified | Error) => void>()
+    for (const step of needing) results.set(step, new Promise(resolve => settle.set(step, resolve)))
+    // One classification serves every step of a group (they name the same lead issue).
+    const byIssue = new Map<string, Step[]>()
+    for (const step of needing)
+      byIssue.set(step.classify!.id, [...(byIssue.get(step.classify!.id) ?? []), step])
+    const firsts = [...byIssue.values()].map(list => list[0]!)
+    const intake = firsts.filter(s => s.kind === 'create' || s.kind === 'label').length
+    let done = 0
+    void eachLimited(firsts, maxConcurrency, async first => {
+      const all = byIssue.get(first.classify!.id)!
+      let answer: Classified | Error
+      if (budget?.exhausted)
+        answer = new Error('the time budget was spent before it was classified')
+      else {
+        try {
+          answer = await stage.classify(first.classify!)
+        } catch (error) {
+          answer = error instanceof Error ? error : new Error(String(error))
+        }
+        if (first.kind === 'create' || first.kind === 'label') onProgress?.(++done, intake)
+      }
+      for (const step of all) settle.get(step)!(answer)
+    })
+    return results
+  }
+
+  private async inputsOf(
+    step: Step,
+    classified: Map<Step, Promise<Classified | Error>>
+  ): Promise<StepInputs | Error> {
+    const pending = classified.get(step)
+    const answer = pending ? await pending : null
+    // A reopen happens whether or not its escalation could be classified (that waits a run).
+    if (answer instanceof Error && !(step.kind === 'reopen' || step.kind === 'upgrade'))
+      return answer
+    const ok = answer instanceof Error ? null : answer
+    const code =
+      step.kind === 'create' && !this.deps.dry
+        ? ((await this.deps.code).get(step.sentry[0]!.id) ?? null)
+        : undefined
+    const release =
+      step.kind === 'reopen'
+        ? (ok?.event?.release ?? (await this.deps.stage.event(step.sentry[0]!))?.release ?? null)
+        : null
+    return { classified: ok, code, release }
+  }
+}
+
+function failureContext(step: Step): string {
+  return step.target ? `${step.kind} of ${step.target.url} failed: ` : ''
+}
