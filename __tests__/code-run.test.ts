@@ -1,12 +1,14 @@
 /**
  * Code context in a whole run, over HTTP: new issues carry permalinks, owners and the suspect
  * commit; `assign` assigns; a token without `contents: read` opens every issue all the same, with
- * one warning; `code-links: false` with no `assign` costs no request.
+ * one warning; `code-links: false` with no `assign` costs no request; a same-named file elsewhere
+ * in the repository gives no link, owner, suspect or assignee.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startWorld, runAction, type World } from './fakes/world.js'
 import { seedScenario, type ScenarioSeed } from './fakes/seed.js'
-import { seedCode } from './fakes/seed-code.js'
+import { DEMO_CODEOWNERS, seedCode } from './fakes/seed-code.js'
+import type { CodeCommitSeed } from './fakes/github-code.js'
 import { markerIds } from './support/world-checks.js'
 
 let world: World | undefined
@@ -67,5 +69,54 @@ describe('code context in a run', () => {
     )
     expect(code).toEqual([])
     expect(world.sentry.requests.filter(r => r.path.includes('/releases/'))).toEqual([])
+  })
+
+  it('links nothing when the crash file is absent and only a same-named file elsewhere exists', async () => {
+    const seed = seedScenario({ now: new Date() })
+    const { code } = seedCode(seed)
+    const crash = 'checkout-api/src/pricing/applyDiscounts.ts'
+    const legacy = 'tools/legacy/applyDiscounts.ts'
+    const mallory = 'ab'.repeat(20)
+    // The crash file is gone: only tools/legacy/applyDiscounts.ts has its name, owned and last changed
+    // by someone who has nothing to do with the crash.
+    const moved = (c: CodeCommitSeed): CodeCommitSeed => {
+      const files = { ...c.files }
+      const content = files[crash]
+      expect(content).toBeDefined()
+      delete files[crash]
+      files[legacy] = content as string
+      files['.github/CODEOWNERS'] = `${DEMO_CODEOWNERS}/tools/legacy/ @mallory\n`
+      const blame = { ...c.blame }
+      delete blame[crash]
+      blame[legacy] = [{ start: 1, end: 500, commit: mallory }]
+      return { ...c, files, blame }
+    }
+    const commits = code.commits.map(moved)
+    commits.splice(1, 0, {
+      ...(commits[0] as CodeCommitSeed),
+      sha: mallory,
+      author: 'mallory',
+      pr: 99,
+      message: 'Legacy copy'
+    })
+    world = await startWorld({ seed, github: { code: { ...code, commits } } })
+    const { ids } = world.seed as ScenarioSeed
+    const run = await runAction(world, {
+      classifier: 'heuristic',
+      assign: 'codeowners, suspect-commit'
+    })
+    expect(run.failed).toBeNull()
+    const fatal = issueOf(world, ids.fatal)
+    expect(fatal.body).toContain('src/pricing/applyDiscounts.ts')
+    expect(fatal.body).not.toContain(legacy)
+    expect(fatal.body).not.toContain('**Owners**')
+    expect(fatal.body).not.toContain('**Suspect commit**')
+    expect(fatal.body).not.toMatch(/mallory|pull\/99/)
+    expect(fatal.assignees).toEqual([])
+    const row = run.report!.results.find(r => r.sentryId === ids.fatal)!
+    expect(row.owners ?? []).toEqual([])
+    expect(row.suspectCommit ?? null).toBeNull()
+    // An issue whose crash file is where its frame says still links, owns and assigns.
+    expect(issueOf(world, ids.deadlock).assignees.map(a => a.login)).toEqual(['alice'])
   })
 })

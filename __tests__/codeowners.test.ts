@@ -40,7 +40,8 @@ describe('patterns', () => {
     ['?.ts', 'a.ts', true],
     ['?.ts', 'ab.ts', false],
     // escapes and literal regex characters
-    ['\\#notes.md', '#notes.md', true],
+    // inside a pattern a backslash escapes (a leading `\#` is refused by parseCodeOwners)
+    ['docs/\\#notes.md', 'docs/#notes.md', true],
     ['a+b(c).txt', 'a+b(c).txt', true],
     ['a+b(c).txt', 'aab(c).txt', false]
   ])('%s against %s: %s', (pattern, path, expected) => {
@@ -96,9 +97,36 @@ describe('parseCodeOwners and ownersOf', () => {
     expect(file.problems).toEqual([
       "line 8: '!secret.txt' uses !, which CODEOWNERS does not support",
       "line 9: '[Rr]eadme.md' uses [ ], which CODEOWNERS does not support",
-      "line 10: 'not-an-owner' is not @user, @org/team or an e-mail"
+      "line 10: 'not-an-owner' is not @user, @org/team or an e-mail; the line is skipped, as GitHub skips it"
     ])
     expect(file.rules.map(r => r.pattern)).not.toContain('!secret.txt')
+  })
+
+  it('a line whose owners are all invalid is skipped, as GitHub does: the earlier owners stand', () => {
+    const skipped = parseCodeOwners(
+      ['/payments/ @bob', '/payments/ payments-team not_an_email@', '/payments/ @carol bad'].join(
+        '\n'
+      )
+    )
+    expect(skipped.rules.map(r => r.line)).toEqual([1, 3])
+    expect(ownersOf(skipped, 'payments/tasks.py')?.owners.users).toEqual(['carol'])
+    const only = parseCodeOwners(['/payments/ @bob', '/payments/ payments-team'].join('\n'))
+    expect(ownersOf(only, 'payments/tasks.py')).toMatchObject({
+      owners: { users: ['bob'] },
+      rule: { line: 1 }
+    })
+    expect(only.problems).toEqual([
+      "line 2: 'payments-team' is not @user, @org/team or an e-mail; the line is skipped, as GitHub skips it"
+    ])
+  })
+
+  it('a pattern escaped with \\# is skipped: GitHub does not honour the escape (GH-DOCS about-code-owners)', () => {
+    const hashed = parseCodeOwners(['*.md @docs', '\\#notes.md @hash'].join('\n'))
+    expect(hashed.rules.map(r => r.pattern)).toEqual(['*.md'])
+    expect(ownersOf(hashed, '#notes.md')?.owners.users).toEqual(['docs'])
+    expect(hashed.problems).toEqual([
+      "line 2: '\\#notes.md' escapes # with \\, which CODEOWNERS does not support; the line is skipped"
+    ])
   })
 
   it('no rule matches: no owners', () => {

@@ -95,6 +95,14 @@ export function parseCodeOwners(content: string): CodeOwnersFile {
     const line = index + 1
     const [pattern, ...names] = words(text)
     if (!pattern) return
+    // GitHub documents that `\#` does not escape a leading `#`: whether it then reads the line as a
+    // comment or as a pattern no path matches, the line owns nothing, so it is skipped.
+    if (pattern.startsWith('\\#')) {
+      problems.push(
+        `line ${line}: '${pattern}' escapes # with \\, which CODEOWNERS does not support; the line is skipped`
+      )
+      return
+    }
     if (pattern.startsWith('!') || /(^|[^\\])\[/.test(pattern)) {
       problems.push(
         `line ${line}: '${pattern}' uses ${pattern.startsWith('!') ? '!' : '[ ]'}, which CODEOWNERS does not support`
@@ -102,19 +110,32 @@ export function parseCodeOwners(content: string): CodeOwnersFile {
       return
     }
     const owners: Owners = { users: [], teams: [], emails: [] }
+    const invalid: string[] = []
     for (const name of names) {
       if (TEAM.test(name)) owners.teams.push(name.slice(1))
       else if (USER.test(name)) owners.users.push(name.slice(1))
       else if (EMAIL.test(name)) owners.emails.push(name)
-      else problems.push(`line ${line}: '${name}' is not @user, @org/team or an e-mail`)
+      else invalid.push(name)
     }
+    // A line naming owners none of which is valid is an error GitHub skips; it must not unset the
+    // owners an earlier line gave (only a line with no owners at all does that).
+    const skipped = invalid.length > 0 && invalid.length === names.length
+    for (const name of invalid) {
+      problems.push(
+        `line ${line}: '${name}' is not @user, @org/team or an e-mail${skipped ? '; the line is skipped, as GitHub skips it' : ''}`
+      )
+    }
+    if (skipped) return
     const re = patternToRegExp(pattern)
     rules.push({ pattern, line, owners, matches: path => re.test(path.replace(/^\/+/, '')) })
   })
   return { rules, problems }
 }
 
-/** The owners of a path: the last matching rule's (possibly none: a line without owners unsets them). */
+/**
+ * The owners of a path: the last matching rule's (possibly none: a line without owners unsets them;
+ * a line whose owners are all invalid is not a rule, so it unsets nothing).
+ */
 export function ownersOf(
   file: CodeOwnersFile,
   path: string

@@ -133,7 +133,7 @@ class Resolver {
       pending = this.reader.tree(sha).then(tree => {
         if (tree.truncated) this.warnings.add('tree-truncated', issue, sha)
         this.treePaths.set(sha, new Set(tree.paths))
-        return new PathIndex(tree.paths)
+        return new PathIndex(tree.paths, this.deps.config.code)
       })
       this.indexes.set(sha, pending)
     }

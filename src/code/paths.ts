@@ -1,11 +1,16 @@
 import type { EventFrame } from '../sentry/event.js'
+import { frameForms, type Checkout, type PathForm } from './frame-forms.js'
+
+export { normalisePath, type Checkout } from './frame-forms.js'
 
 /**
  * Library and runtime locations: a frame there is not the application's, whatever Sentry says,
- * and a same-named file in the repository would be the wrong link.
+ * and a same-named file in the repository would be the wrong link. (Python's site-packages is not
+ * one: an in-app frame there is the app's own installed package, and its root is stripped.)
  */
 const NOT_APP =
-  /(^|\/)(node_modules|site-packages|dist-packages|bower_components|vendor\/bundle|\.bundle|gems|\.rvm|\.rbenv|go\/pkg\/mod|\.cargo\/registry|\.m2\/repository|\.nuget)\/|^(node|internal|native|bun):|^<|^\[|(^|\/)webpack\/(bootstrap|runtime)|^\/usr\/(local\/)?(lib|go)\//
+  /(^|\/)(node_modules|bower_components|vendor\/bundle|\.bundle|gems|\.rvm|\.rbenv|go\/pkg\/mod|\.cargo\/registry|\.m2\/repository|\.nuget)\/|^(node|internal|native|bun):|^<|^\[|(^|\/)webpack\/(bootstrap|runtime)|^\/usr\/(local\/)?(lib|go)\//
+const PACKAGE_ROOT = /^.*\/(site|dist)-packages\//
 
 /** Compiled JavaScript whose TypeScript source sits at the same relative path (lines differ). */
 const COMPILED = /\.(m|c)?js$/
@@ -26,9 +31,15 @@ export interface MappedPath {
 /** The repository's files by base name, so that one frame costs a lookup, not a scan. */
 export class PathIndex {
   private readonly byName = new Map<string, string[]>()
+  private readonly all = new Set<string>()
 
-  constructor(paths: Iterable<string>) {
+  /** `checkout` names the repository, so that a build machine's checkout root can be recognised. */
+  constructor(
+    paths: Iterable<string>,
+    readonly checkout?: Checkout
+  ) {
     for (const path of paths) {
+      this.all.add(path)
       const name = path.slice(path.lastIndexOf('/') + 1)
       const list = this.byName.get(name)
       if (list) list.push(path)
@@ -36,106 +47,73 @@ export class PathIndex {
     }
   }
 
-  /**
-   * The one path sharing the most trailing segments with `candidate` (at least the file name), or
-   * null when none does or two tie: an ambiguous match links nothing rather than the wrong file.
-   */
-  match(candidate: string): string | null {
-    const wanted = candidate.split('/').filter(Boolean)
-    const name = wanted.at(-1)
-    if (!name) return null
-    let best: string | null = null
-    let bestScore = 0
-    let tie = false
-    for (const path of this.byName.get(name) ?? []) {
-      const score = commonSuffix(path.split('/'), wanted)
-      if (score > bestScore) {
-        best = path
-        bestScore = score
-        tie = false
-      } else if (score === bestScore) tie = true
-    }
-    return tie ? null : best
+  /** Every path that `suffix` is the whole tail of (`src/a.ts` ends `app/src/a.ts`, not `app/xsrc/a.ts`). */
+  endingWith(suffix: string): string[] {
+    const name = suffix.slice(suffix.lastIndexOf('/') + 1)
+    return (this.byName.get(name) ?? []).filter(p => p === suffix || p.endsWith(`/${suffix}`))
+  }
+
+  has(path: string): boolean {
+    return this.all.has(path)
   }
 }
 
-function commonSuffix(a: string[], b: string[]): number {
-  let n = 0
-  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++
-  return n
-}
-
 /**
- * A frame path as a plain relative path: no scheme or host (`webpack://app/`, `app:///`,
- * `https://host/`), no drive letter or backslashes (.NET build machines), no `./` segments, no query.
+ * The one path the forms name: undefined when no form matches any file, null when a form matches
+ * several (ambiguous) and none matches one, or when two forms name different files.
  */
-export function normalisePath(raw: string): string {
-  let path = raw.trim().replace(/\\/g, '/')
-  path = path.replace(/[?#].*$/, '')
-  path = path.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '') // scheme and authority (host or webpack project)
-  path = path.replace(/^[A-Za-z]:\//, '/')
-  return path
-    .split('/')
-    .filter(segment => segment !== '' && segment !== '.' && segment !== '~')
-    .join('/')
-}
-
-/** Java, Kotlin, Scala, Groovy: the file sits in its package's directory (`io/sentry/example/`). */
-const JVM_SOURCE = /\.(java|kt|kts|scala|groovy)$/
-
-function jvmPath(frame: EventFrame): string | null {
-  const file = frame.filename
-  if (!file || file.includes('/') || !JVM_SOURCE.test(file) || !frame.module) return null
-  const segments = frame.module.replace(/\$.*$/, '').split('.')
-  if (segments.length < 2) return null
-  return [...segments.slice(0, -1), file].join('/')
-}
-
-/** The paths a frame names, most specific first. */
-function candidates(frame: EventFrame): string[] {
-  const raw = [jvmPath(frame), frame.absPath, frame.filename].filter(
-    (p): p is string => typeof p === 'string' && p !== ''
-  )
-  // One library location is enough: `puma/server.rb` next to a gems path is the gem's, not the app's.
-  if (raw.some(path => NOT_APP.test(path.replace(/\\/g, '/')))) return []
-  const out: string[] = []
-  for (const path of raw) {
-    const normal = normalisePath(path)
-    if (normal && !out.includes(normal)) out.push(normal)
+function choose(forms: PathForm[], index: PathIndex): string | null | undefined {
+  const found = new Set<string>()
+  let matched = false
+  for (const form of forms) {
+    const hits = form.exact
+      ? index.has(form.path)
+        ? [form.path]
+        : []
+      : index.endingWith(form.path)
+    if (hits.length > 0) matched = true
+    if (hits.length === 1) found.add(hits[0] as string)
   }
-  return out
+  if (!matched) return undefined
+  return found.size === 1 ? ([...found][0] as string) : null
 }
 
-/** `app/dist/routes/cart.js` → `app/routes/cart.ts`, `…tsx`: the source of a compiled file. */
-function sourcesOf(path: string): string[] {
-  const ext = /\.(m|c)?js$/.exec(path)?.[0] ?? ''
-  const segments = path.slice(0, -ext.length).split('/')
+/** `app/dist/routes/cart.js` → `app/routes/cart.ts`, `app/src/routes/cart.ts`, …: its sources. */
+function sourcesOf(form: PathForm): PathForm[] {
+  const ext = /\.(m|c)?js$/.exec(form.path)?.[0] ?? ''
+  const segments = form.path.slice(0, -ext.length).split('/')
   const build = segments.findLastIndex(s => BUILD_DIRS.has(s))
-  const rest = build >= 0 ? [...segments.slice(0, build), ...segments.slice(build + 1)] : segments
-  return (SOURCE_EXTENSIONS[ext] ?? []).map(e => `${rest.join('/')}${e}`)
+  const bases =
+    build >= 0
+      ? [
+          [...segments.slice(0, build), ...segments.slice(build + 1)],
+          [...segments.slice(0, build), 'src', ...segments.slice(build + 1)]
+        ]
+      : [segments]
+  // A compiled file's source is a guess from its name: without a directory it proves nothing.
+  return bases
+    .filter(base => base.length > 1)
+    .flatMap(base => (SOURCE_EXTENSIONS[ext] ?? []).map(e => `${base.join('/')}${e}`))
+    .map(path => ({ path, exact: form.exact }))
+}
+
+function isLibrary(frame: EventFrame): boolean {
+  return [frame.absPath, frame.filename].some(
+    raw => !!raw && NOT_APP.test(raw.replace(/\\/g, '/').replace(PACKAGE_ROOT, ''))
+  )
 }
 
 /**
- * The repository path of a frame by the longest unique path-suffix match; null for library and
- * runtime frames, for a file the repository does not have, and for an ambiguous match.
+ * The repository path of a frame: a form of its whole path (known prefixes stripped, or its module's
+ * path) that is the tail of exactly one repository path. Null for library and runtime frames, for a
+ * file the repository does not have (even when a same-named file is elsewhere), and for an
+ * ambiguous match.
  */
 export function mapFrame(frame: EventFrame, index: PathIndex): MappedPath | null {
-  const all = candidates(frame)
-  if (all.length === 0) return null
-  // Every named path is tried; the one agreeing on the most segments wins.
-  let found: { path: string; score: number } | null = null
-  for (const candidate of all) {
-    const path = index.match(candidate)
-    if (!path) continue
-    const score = commonSuffix(path.split('/'), candidate.split('/'))
-    if (!found || score > found.score) found = { path, score }
-  }
-  if (found) return { path: found.path, lineKnown: true }
-  for (const candidate of all.filter(c => COMPILED.test(c))) {
-    for (const source of sourcesOf(candidate)) {
-      const path = index.match(source)
-      if (path) return { path, lineKnown: false }
-    }
-  }
-  return null
+  if (isLibrary(frame)) return null
+  const forms = frameForms(frame, index.checkout)
+  const direct = choose(forms, index)
+  if (direct !== undefined) return direct === null ? null : { path: direct, lineKnown: true }
+  const source = choose(forms.filter(f => COMPILED.test(f.path)).flatMap(sourcesOf), index)
+  return source ? { path: source, lineKnown: false } : null
 }
