@@ -17,8 +17,13 @@ import {
 export const MAX_AGE_MS = 5 * 60_000
 /** GitHub takes a client_payload under 64 KB: Sentry's body is forwarded as is only below this. */
 export const MAX_PAYLOAD_BYTES = 64_000
-/** Larger requests are refused unread (Sentry's bodies are far smaller). */
-export const MAX_BODY_BYTES = 5 * 1024 * 1024
+/**
+ * Nothing is verified before it is read, so a body is read only this far: past it the relay answers
+ * 413 without pulling more (Sentry's bodies are far smaller).
+ */
+export const MAX_BODY_BYTES = 1024 * 1024
+/** Sentry waits 1 s for an answer: the relay waits this long for GitHub's, then answers 202. */
+export const ANSWER_WITHIN_MS = 800
 const DEFAULT_API_URL = 'https://api.github.com'
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
@@ -28,11 +33,27 @@ export type RelayEnv = Record<string, unknown>
 export interface RelayOptions {
   /** One line per request, for the platform's log. */
   log?: (line: string) => void
-  /** How long GitHub may take to accept a dispatch (default 10 s). */
+  /** How long GitHub may take to accept a dispatch, in the background past the answer (default 10 s). */
   timeoutMs?: number
+  /** How long the answer waits for GitHub's (default ANSWER_WITHIN_MS, under Sentry's 1 s). */
+  answerWithinMs?: number
 }
 
-export type RelayHandler = (request: Request) => Promise<Response>
+/** What Workers pass as `fetch`'s third argument: work that must finish after the answer. */
+export interface ExecutionContextLike {
+  waitUntil(promise: Promise<unknown>): void
+}
+
+/**
+ * The handler, with Workers' `fetch(request, env, ctx)` arguments: `env` is not read again (it was
+ * read by createRelay), `ctx.waitUntil` keeps a dispatch that outlives the answer alive. Deno and Bun
+ * pass other things second; Vercel's edge runtime passes its context (with `waitUntil`) second.
+ */
+export type RelayHandler = (
+  request: Request,
+  env?: unknown,
+  ctx?: ExecutionContextLike
+) => Promise<Response>
 
 export class RelayConfigError extends Error {
   override name = 'RelayConfigError'
@@ -100,15 +121,16 @@ function timestampMs(header: string | null): number | null {
 export function createRelay(env: RelayEnv, options: RelayOptions = {}): RelayHandler {
   const config = readRelayConfig(env)
   const log = options.log ?? (() => {})
-  const timeoutMs = options.timeoutMs ?? 10_000
+  const timing = {
+    timeoutMs: options.timeoutMs ?? 10_000,
+    answerWithinMs: options.answerWithinMs ?? ANSWER_WITHIN_MS
+  }
 
-  return async request => {
+  return async (request, second, ctx) => {
     if (request.method !== 'POST')
       return answer(405, 'POST Sentry webhooks here.', { allow: 'POST' })
-    if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES)
-      return answer(413, 'Request body too large.')
-    const raw = new Uint8Array(await request.arrayBuffer())
-    if (raw.byteLength > MAX_BODY_BYTES) return answer(413, 'Request body too large.')
+    const raw = await readLimited(request, MAX_BODY_BYTES)
+    if (!raw) return answer(413, TOO_LARGE)
 
     const resource = (request.headers.get('sentry-hook-resource') ?? '').slice(0, 40)
     const signature = request.headers.get('sentry-hook-signature')
@@ -147,15 +169,96 @@ export function createRelay(env: RelayEnv, options: RelayOptions = {}): RelayHan
       issueId: subject.issueId,
       timestamp: Math.floor(sent / 1000)
     })
-    const refused = await dispatch(config, payload, timeoutMs)
     const what = `${resource}.${subject.action} ${subject.issueId}`
-    if (refused) {
-      log(`${what}: 502, ${refused}`)
-      return answer(502, refused)
-    }
-    log(`${what}: 202, dispatched${payload.body === text ? '' : ' (minimal body)'}`)
-    return answer(202, 'Dispatched to GitHub.')
+    const dispatched = `dispatched${payload.body === text ? '' : ' (minimal body)'}`
+    const keep = waitUntilOf(ctx) ?? waitUntilOf(second)
+    return forward(config, payload, { what, dispatched, log, keep, ...timing })
   }
+}
+
+const TOO_LARGE = `Request body too large: the relay reads at most ${MAX_BODY_BYTES / 1024 / 1024} MiB.`
+
+/** The body, or null when it is larger than `limit`: then reading stops there, the rest unread. */
+async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
+  if (Number(request.headers.get('content-length') ?? 0) > limit) return null
+  if (!request.body) return new Uint8Array(0)
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      // Not awaited: a client that keeps sending must not hold the answer.
+      reader.cancel().catch(() => {})
+      return null
+    }
+    chunks.push(value)
+  }
+  const raw = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    raw.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return raw
+}
+
+function waitUntilOf(value: unknown): ExecutionContextLike | undefined {
+  const candidate = value as { waitUntil?: unknown } | null | undefined
+  return typeof candidate?.waitUntil === 'function'
+    ? (candidate as ExecutionContextLike)
+    : undefined
+}
+
+interface Forwarding {
+  /** `issue.created 4711`, for the log */
+  what: string
+  /** what the log says when GitHub accepted */
+  dispatched: string
+  log: (line: string) => void
+  keep: ExecutionContextLike | undefined
+  timeoutMs: number
+  answerWithinMs: number
+}
+
+/**
+ * Sends the dispatch and answers with GitHub's verdict when it comes within `answerWithinMs`;
+ * otherwise answers 202 at once and logs the verdict when it comes, so that Sentry (1 s timeout)
+ * neither retries a delivery GitHub accepted nor disables a slow hook.
+ */
+async function forward(
+  config: RelayConfig,
+  payload: ClientPayload,
+  { what, dispatched, log, keep, timeoutMs, answerWithinMs }: Forwarding
+): Promise<Response> {
+  const outcome = dispatch(config, payload, timeoutMs)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<'late'>(resolve => {
+    timer = setTimeout(() => resolve('late'), answerWithinMs)
+  })
+  const first = await Promise.race([outcome.then(refused => ({ refused })), late])
+  clearTimeout(timer)
+  if (first === 'late') {
+    log(`${what}: 202, GitHub had not answered within ${answerWithinMs} ms; the dispatch goes on`)
+    const background = outcome.then(refused =>
+      log(
+        `${what}: ${refused ?? dispatched} (${refused ? 'after' : 'GitHub answered after'} the 202)`
+      )
+    )
+    keep?.waitUntil(background)
+    return answer(
+      202,
+      'Accepted: GitHub has not answered the dispatch yet; the relay logs its answer.'
+    )
+  }
+  if (first.refused) {
+    log(`${what}: 502, ${first.refused}`)
+    return answer(502, first.refused)
+  }
+  log(`${what}: 202, ${dispatched}`)
+  return answer(202, 'Dispatched to GitHub.')
 }
 
 interface ClientPayload {
@@ -180,7 +283,7 @@ async function clientPayload(
   return { resource, body, signature: await signBody(secret, body) }
 }
 
-/** Sends the dispatch; returns why GitHub refused it, or null when it was accepted. */
+/** Sends the dispatch; resolves (never rejects) to why GitHub refused it, or null when it accepted. */
 async function dispatch(
   config: RelayConfig,
   payload: ClientPayload,
@@ -206,7 +309,7 @@ async function dispatch(
     return `GitHub did not answer the dispatch (${reason}).`
   }
   if (response.status >= 200 && response.status < 300) {
-    await response.body?.cancel()
+    await response.body?.cancel().catch(() => {})
     return null
   }
   let message = ''
