@@ -242,13 +242,19 @@ describe('relay: signed Sentry webhook → repository_dispatch', () => {
   })
 
   it('is dependency-free: its modules import nothing but each other', () => {
-    for (const file of ['relay/handler.ts', 'webhook/hmac.ts', 'webhook/payload.ts']) {
+    for (const file of [
+      'relay/handler.ts',
+      'relay/forward.ts',
+      'webhook/hmac.ts',
+      'webhook/payload.ts'
+    ]) {
       const source = readFileSync(join(process.cwd(), 'src', file), 'utf8')
       const imports = [...source.matchAll(/\bfrom '([^']+)'/g)].map(m => m[1])
       for (const specifier of imports)
         expect([
           '../webhook/hmac.js',
           '../webhook/payload.js',
+          './forward.js',
           './hmac.js',
           './payload.js'
         ]).toContain(specifier)
