@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startWorld, runAction, type World } from './fakes/world.js'
 import {
+  KNOWN_ANSWER,
   WEBHOOK_SECRET,
   dispatchEnv,
   issueWebhook,
@@ -156,30 +157,48 @@ describe('on repository_dispatch from the relay', () => {
     expect(writes(world)).toBe(writesBefore)
   })
 
-  it('without sentry-webhook-secret, triages with a warning that nothing was verified', async () => {
+  it('without sentry-webhook-secret, refuses the dispatch: the step fails naming the input, no request at all', async () => {
     world = await startWorld()
-    Object.assign(
-      world.env,
-      dispatchEnv({ resource: 'issue', body: issueWebhook('created', CRASH) })
-    )
-    const run = await runAction(world, { 'dry-run': 'true' })
-    expect(run.failed).toBeNull()
-    expect(run.report!.results.map(r => r.sentryId)).toEqual([CRASH])
-    expect(run.warnings).toContain(
-      'Webhook not verified: sentry-webhook-secret is not set: the Sentry webhook forwarded by repository_dispatch is used without checking its signature.'
-    )
+    const body = issueWebhook('created', CRASH)
+    const signed = await signedPayload('issue', body)
+    const runs = []
+    for (const payload of [signed, { resource: 'issue', body }, { resource: 'issue' }]) {
+      Object.assign(world.env, dispatchEnv(payload))
+      runs.push(await runAction(world, { 'sentry-webhook-secret': '' }))
+    }
+    for (const run of runs) {
+      expect(run.report).toBeUndefined()
+      expect(run.failed).toBe(
+        'The sentry-triage repository_dispatch cannot be verified: sentry-webhook-secret is not set. Set it to the Sentry integration’s client secret, the one the relay has as SENTRY_CLIENT_SECRET (sentry-webhook-secret: ${{ secrets.SENTRY_CLIENT_SECRET }}); refusing it: nothing was sent to Sentry, GitHub or the LLM.'
+      )
+    }
+    noRequests(world)
   })
 
-  it('treats another dispatch type as an ordinary run', async () => {
+  it('verifies the known-answer signature (openssl) of a fixed body under a fixed secret', async () => {
+    world = await startWorld()
+    const { secret, body, signature } = KNOWN_ANSWER
+    const run = await dispatched(
+      world,
+      { resource: 'issue', body, signature },
+      { 'sentry-webhook-secret': secret, 'dry-run': 'true' }
+    )
+    expect(run.failed).toBeNull()
+    expect(run.info).toContain(
+      `repository_dispatch: Sentry issue.created for issue ${CRASH}, signature verified`
+    )
+    expect(run.report!.results.map(r => r.sentryId)).toEqual([CRASH])
+  })
+
+  it('treats another dispatch type as an ordinary run, with or without sentry-webhook-secret', async () => {
     world = await startWorld()
     const body = issueWebhook('created', CRASH)
     Object.assign(world.env, dispatchEnv({ body, signature: await signBody('x', body) }, 'nightly'))
-    const run = await runAction(world, {
-      'sentry-webhook-secret': WEBHOOK_SECRET,
-      'dry-run': 'true'
-    })
-    expect(run.failed).toBeNull()
-    expect(run.report!.results.length).toBeGreaterThan(1)
+    for (const secret of [WEBHOOK_SECRET, '']) {
+      const run = await runAction(world, { 'sentry-webhook-secret': secret, 'dry-run': 'true' })
+      expect(run.failed).toBeNull()
+      expect(run.report!.results.length).toBeGreaterThan(1)
+    }
   })
 })
 

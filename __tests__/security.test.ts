@@ -456,6 +456,29 @@ describe('redaction', () => {
     expect(leaked(toLlm + toGitHub, SECRETS)).toEqual([])
   })
 
+  it.each([['true'], ['false']])(
+    'scrubs sentry-webhook-secret echoed by Sentry from the LLM, GitHub, the log, summary and outputs (redact: %s)',
+    async redact => {
+      // Words, not hex: no generic rule catches it, only the list of the action's own secrets.
+      const hookSecret = ['Kestrel', 'harbour', 'Window', '7731'].join('-')
+      const now = new Date()
+      const seed = leakySeed(now, ` hook ${hookSecret}`)
+      const leaky = seed.issues.find(i => i.id === LEAKY_ID)!
+      leaky.title = `SessionError: signature check with ${hookSecret} failed`
+      const w = await world({ now, seed })
+
+      const run = await runAction(w, { redact, 'sentry-webhook-secret': hookSecret })
+
+      expect(run.failed).toBeNull()
+      expect(llmText(w)).toContain('SessionError')
+      expect(theIssueFor(w, LEAKY_ID).title).toContain('[secret]')
+      expect(runText(run)).toContain('[secret]')
+      expect(leaked(llmText(w), [hookSecret])).toEqual([])
+      expect(leaked(githubText(w), [hookSecret])).toEqual([])
+      expect(leaked(runText(run), [hookSecret])).toEqual([])
+    }
+  )
+
   it('tells the LLM in typed placeholders what was scrubbed, so the text stays readable', async () => {
     const now = new Date()
     const w = await world({ now, seed: leakySeed(now) })

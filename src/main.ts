@@ -160,10 +160,12 @@ export async function createClients(
     import(/* webpackMode: "eager" */ './classify/classifier.js')
   ])
   const budget = new Budget(config.timeBudgetMs)
+  // Every secret of the run, the webhook's too: Sentry text may echo any of them.
   const redact = createRedactor(config.redact, [
     config.sentryToken,
     config.githubToken,
-    config.holysheepApiKey ?? ''
+    config.holysheepApiKey ?? '',
+    config.sentryWebhookSecret ?? ''
   ])
   const ledger = new CostLedger(config.prices, config.maxCostUsd)
   const sentry = new SentryClient({

@@ -6,6 +6,22 @@ import { signBody } from '../../src/webhook/hmac.js'
 
 export const WEBHOOK_SECRET = 'whsec-fake-0123456789abcdef0123456789abcdef'
 
+/**
+ * A known-answer vector for Sentry-Hook-Signature, computed outside the code under test:
+ *
+ *   $ SECRET='whsec-known-answer-6f1c0ffee0123456789abcdef'
+ *   $ BODY='{"action":"created","data":{"issue":{"id":"6012345001","shortId":"CHECKOUT-API-1","title":"TypeError: cart is undefined"}}}'
+ *   $ printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET"
+ *   SHA2-256(stdin)= 1d476ffedb8c52decdca278f276565b4612dc1de61a383a972353afd69e8a562
+ *
+ * (OpenSSL 3.0.19; the same command with -sha1 gives 6e3064815efa54283ea50b4a5e0fa3d67de11162.)
+ */
+export const KNOWN_ANSWER = {
+  secret: 'whsec-known-answer-6f1c0ffee0123456789abcdef',
+  body: '{"action":"created","data":{"issue":{"id":"6012345001","shortId":"CHECKOUT-API-1","title":"TypeError: cart is undefined"}}}',
+  signature: '1d476ffedb8c52decdca278f276565b4612dc1de61a383a972353afd69e8a562'
+} as const
+
 /** Sentry's `issue` webhook body for one issue. */
 export function issueWebhook(action: string, id: string): string {
   return JSON.stringify({

@@ -4,21 +4,27 @@
  * with no dependency and no `node:` import, so the same code runs on Cloudflare Workers, Deno, Bun,
  * Vercel, and on Node through `sentry-triage relay --port N` (relay-server.ts).
  */
-import { signBody, verifyBody } from '../webhook/hmac.js'
+import { verifyBody } from '../webhook/hmac.js'
+import { FORWARDED_RESOURCES, isForwarded, webhookSubject } from '../webhook/payload.js'
 import {
-  DISPATCH_EVENT_TYPE,
-  FORWARDED_RESOURCES,
-  isForwarded,
-  webhookSubject,
-  type MinimalBody
-} from '../webhook/payload.js'
+  answer,
+  clientPayload,
+  forward,
+  type ExecutionContextLike,
+  type RelayConfig
+} from './forward.js'
+
+export { MAX_PAYLOAD_BYTES, type ExecutionContextLike } from './forward.js'
 
 /** Sentry's signature does not cover its timestamp; still, an old delivery is not forwarded. */
 export const MAX_AGE_MS = 5 * 60_000
-/** GitHub takes a client_payload under 64 KB: Sentry's body is forwarded as is only below this. */
-export const MAX_PAYLOAD_BYTES = 64_000
-/** Larger requests are refused unread (Sentry's bodies are far smaller). */
-export const MAX_BODY_BYTES = 5 * 1024 * 1024
+/**
+ * Nothing is verified before it is read, so a body is read only this far: past it the relay answers
+ * 413 without pulling more (Sentry's bodies are far smaller).
+ */
+export const MAX_BODY_BYTES = 1024 * 1024
+/** Sentry waits 1 s for an answer: the relay waits this long for GitHub's, then answers 202. */
+export const ANSWER_WITHIN_MS = 800
 const DEFAULT_API_URL = 'https://api.github.com'
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
@@ -28,21 +34,25 @@ export type RelayEnv = Record<string, unknown>
 export interface RelayOptions {
   /** One line per request, for the platform's log. */
   log?: (line: string) => void
-  /** How long GitHub may take to accept a dispatch (default 10 s). */
+  /** How long GitHub may take to accept a dispatch, in the background past the answer (default 10 s). */
   timeoutMs?: number
+  /** How long the answer waits for GitHub's (default ANSWER_WITHIN_MS, under Sentry's 1 s). */
+  answerWithinMs?: number
 }
 
-export type RelayHandler = (request: Request) => Promise<Response>
+/**
+ * The handler, with Workers' `fetch(request, env, ctx)` arguments: `env` is not read again (it was
+ * read by createRelay), `ctx.waitUntil` keeps a dispatch that outlives the answer alive. Deno and Bun
+ * pass other things second; Vercel's edge runtime passes its context (with `waitUntil`) second.
+ */
+export type RelayHandler = (
+  request: Request,
+  env?: unknown,
+  ctx?: ExecutionContextLike
+) => Promise<Response>
 
 export class RelayConfigError extends Error {
   override name = 'RelayConfigError'
-}
-
-interface RelayConfig {
-  secret: string
-  token: string
-  repository: string
-  apiUrl: string
 }
 
 function variable(env: RelayEnv, name: string): string {
@@ -82,14 +92,6 @@ export function readRelayConfig(env: RelayEnv): RelayConfig {
   return { secret: variable(env, 'SENTRY_CLIENT_SECRET'), token, repository, apiUrl }
 }
 
-function answer(status: number, text?: string, headers: Record<string, string> = {}): Response {
-  if (text === undefined) return new Response(null, { status, headers })
-  return new Response(`${text}\n`, {
-    status,
-    headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }
-  })
-}
-
 /** Sentry-Hook-Timestamp in ms: seconds since the epoch (possibly with a fraction). */
 function timestampMs(header: string | null): number | null {
   if (!header || !/^\d+(\.\d+)?$/.test(header.trim())) return null
@@ -100,15 +102,16 @@ function timestampMs(header: string | null): number | null {
 export function createRelay(env: RelayEnv, options: RelayOptions = {}): RelayHandler {
   const config = readRelayConfig(env)
   const log = options.log ?? (() => {})
-  const timeoutMs = options.timeoutMs ?? 10_000
+  const timing = {
+    timeoutMs: options.timeoutMs ?? 10_000,
+    answerWithinMs: options.answerWithinMs ?? ANSWER_WITHIN_MS
+  }
 
-  return async request => {
+  return async (request, second, ctx) => {
     if (request.method !== 'POST')
       return answer(405, 'POST Sentry webhooks here.', { allow: 'POST' })
-    if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES)
-      return answer(413, 'Request body too large.')
-    const raw = new Uint8Array(await request.arrayBuffer())
-    if (raw.byteLength > MAX_BODY_BYTES) return answer(413, 'Request body too large.')
+    const raw = await readLimited(request, MAX_BODY_BYTES)
+    if (!raw) return answer(413, TOO_LARGE)
 
     const resource = (request.headers.get('sentry-hook-resource') ?? '').slice(0, 40)
     const signature = request.headers.get('sentry-hook-signature')
@@ -147,76 +150,45 @@ export function createRelay(env: RelayEnv, options: RelayOptions = {}): RelayHan
       issueId: subject.issueId,
       timestamp: Math.floor(sent / 1000)
     })
-    const refused = await dispatch(config, payload, timeoutMs)
     const what = `${resource}.${subject.action} ${subject.issueId}`
-    if (refused) {
-      log(`${what}: 502, ${refused}`)
-      return answer(502, refused)
+    const dispatched = `dispatched${payload.body === text ? '' : ' (minimal body)'}`
+    const keep = waitUntilOf(ctx) ?? waitUntilOf(second)
+    return forward(config, payload, { what, dispatched, log, keep, ...timing })
+  }
+}
+
+const TOO_LARGE = `Request body too large: the relay reads at most ${MAX_BODY_BYTES / 1024 / 1024} MiB.`
+
+/** The body, or null when it is larger than `limit`: then reading stops there, the rest unread. */
+async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
+  if (Number(request.headers.get('content-length') ?? 0) > limit) return null
+  if (!request.body) return new Uint8Array(0)
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      // Not awaited: a client that keeps sending must not hold the answer.
+      reader.cancel().catch(() => {})
+      return null
     }
-    log(`${what}: 202, dispatched${payload.body === text ? '' : ' (minimal body)'}`)
-    return answer(202, 'Dispatched to GitHub.')
+    chunks.push(value)
   }
+  const raw = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    raw.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return raw
 }
 
-interface ClientPayload {
-  resource: string
-  body: string
-  signature: string
-}
-
-const encoder = new TextEncoder()
-
-/** Sentry's body and signature when they fit in a dispatch, else a minimal body the relay signs. */
-async function clientPayload(
-  secret: string,
-  resource: string,
-  text: string,
-  signature: string,
-  minimal: MinimalBody
-): Promise<ClientPayload> {
-  const original = { resource, body: text, signature }
-  if (encoder.encode(JSON.stringify(original)).byteLength < MAX_PAYLOAD_BYTES) return original
-  const body = JSON.stringify(minimal)
-  return { resource, body, signature: await signBody(secret, body) }
-}
-
-/** Sends the dispatch; returns why GitHub refused it, or null when it was accepted. */
-async function dispatch(
-  config: RelayConfig,
-  payload: ClientPayload,
-  timeoutMs: number
-): Promise<string | null> {
-  let response: Response
-  try {
-    response = await fetch(`${config.apiUrl}/repos/${config.repository}/dispatches`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${config.token}`,
-        accept: 'application/vnd.github+json',
-        'content-type': 'application/json',
-        'user-agent': 'sentry-triage-relay',
-        'x-github-api-version': '2022-11-28'
-      },
-      body: JSON.stringify({ event_type: DISPATCH_EVENT_TYPE, client_payload: payload }),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs)
-    })
-  } catch (error) {
-    const reason = error instanceof Error ? error.name : 'network error'
-    return `GitHub did not answer the dispatch (${reason}).`
-  }
-  if (response.status >= 200 && response.status < 300) {
-    await response.body?.cancel()
-    return null
-  }
-  let message = ''
-  try {
-    const parsed: unknown = JSON.parse(await response.text())
-    const field = (parsed as { message?: unknown } | null)?.message
-    if (typeof field === 'string') message = field
-  } catch {
-    // no JSON message: the status says enough
-  }
-  message = message.split(config.token).join('[token]').replace(/\s+/g, ' ').slice(0, 200)
-  return `GitHub refused the dispatch: HTTP ${response.status}${message ? ` (${message})` : ''}.`
+function waitUntilOf(value: unknown): ExecutionContextLike | undefined {
+  const candidate = value as { waitUntil?: unknown } | null | undefined
+  return typeof candidate?.waitUntil === 'function'
+    ? (candidate as ExecutionContextLike)
+    : undefined
 }

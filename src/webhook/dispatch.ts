@@ -40,7 +40,8 @@ const payloadSchema = z.object({
 /**
  * The run's instructions from a `sentry-triage` repository_dispatch, or null when the run was not
  * started by one (schedule, workflow_dispatch, the CLI, another dispatch type). Throws a
- * DispatchError when the payload is unsigned, mis-signed or malformed.
+ * DispatchError when sentry-webhook-secret is not set, or the payload is unsigned, mis-signed or
+ * malformed.
  */
 export async function readDispatch(
   env: NodeJS.ProcessEnv,
@@ -58,6 +59,12 @@ export async function readDispatch(
   }
   const eventType = (event as { action?: unknown } | null)?.action
   if (eventType !== DISPATCH_EVENT_TYPE) return null
+  // Fail closed: anyone who can send a repository_dispatch (any token with contents: write) could
+  // otherwise have the action triage the issue of their choosing.
+  if (!secret)
+    throw new DispatchError(
+      `The ${DISPATCH_EVENT_TYPE} repository_dispatch cannot be verified: sentry-webhook-secret is not set. Set it to the Sentry integration’s client secret, the one the relay has as SENTRY_CLIENT_SECRET (sentry-webhook-secret: \${{ secrets.SENTRY_CLIENT_SECRET }}); ${REFUSED}.`
+    )
 
   const parsed = payloadSchema.safeParse((event as { client_payload?: unknown }).client_payload)
   if (!parsed.success)
@@ -65,21 +72,14 @@ export async function readDispatch(
       `The ${DISPATCH_EVENT_TYPE} repository_dispatch must carry client_payload {resource, body, signature} as the relay sends it; ${REFUSED}.`
     )
   const { resource, body, signature } = parsed.data
-  if (secret) {
-    if (!signature)
-      throw new DispatchError(
-        `The ${DISPATCH_EVENT_TYPE} repository_dispatch carries no signature while sentry-webhook-secret is set: ${REFUSED}.`
-      )
-    if (!(await verifyBody(secret, body, signature)))
-      throw new DispatchError(
-        `The signature of the ${DISPATCH_EVENT_TYPE} repository_dispatch does not match its body under sentry-webhook-secret (it must be the Sentry integration's client secret, the relay's SENTRY_CLIENT_SECRET): ${REFUSED}.`
-      )
-  } else {
-    log.warning(
-      'sentry-webhook-secret is not set: the Sentry webhook forwarded by repository_dispatch is used without checking its signature.',
-      'Webhook not verified'
+  if (!signature)
+    throw new DispatchError(
+      `The ${DISPATCH_EVENT_TYPE} repository_dispatch carries no signature while sentry-webhook-secret is set: ${REFUSED}.`
     )
-  }
+  if (!(await verifyBody(secret, body, signature)))
+    throw new DispatchError(
+      `The signature of the ${DISPATCH_EVENT_TYPE} repository_dispatch does not match its body under sentry-webhook-secret (it must be the Sentry integration's client secret, the relay's SENTRY_CLIENT_SECRET): ${REFUSED}.`
+    )
 
   let webhook: unknown
   try {
@@ -91,9 +91,7 @@ export async function readDispatch(
   const what = `${subject.resource}${subject.action ? `.${subject.action}` : ''}`
   if (!subject.issueId)
     throw new DispatchError(`The forwarded Sentry webhook (${what}) names no issue id; ${REFUSED}.`)
-  log.info(
-    `repository_dispatch: Sentry ${what} for issue ${subject.issueId}${secret ? ', signature verified' : ''}`
-  )
+  log.info(`repository_dispatch: Sentry ${what} for issue ${subject.issueId}, signature verified`)
   let mode: 'triage' | 'follow-up' | null = null
   if (subject.resource === 'event_alert' || subject.resource === 'error') mode = 'triage'
   else if (subject.resource === 'issue' && TRIAGE_ISSUE_ACTIONS.has(subject.action)) mode = 'triage'
