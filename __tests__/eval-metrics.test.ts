@@ -1,5 +1,11 @@
 import { describe, it, expect } from '@jest/globals'
-import { accuracy, confusionMatrix, perLabel, percent } from '../eval/metrics.js'
+import {
+  accuracy,
+  accuracyWithAlternative,
+  confusionMatrix,
+  perLabel,
+  percent
+} from '../eval/metrics.js'
 
 type L = 'a' | 'b' | 'c'
 const LABELS: L[] = ['a', 'b', 'c']
@@ -27,6 +33,28 @@ describe('eval metrics on a hand-made set', () => {
     expect(accuracy(SET)).toBeCloseTo(4 / 7, 10)
     expect(accuracy([pair('a', 'b')])).toBe(0)
     expect(accuracy([])).toBeNull()
+  })
+
+  it('accuracy with alternatives counts an ambiguous item’s other label as right, and only that', () => {
+    // SET with alternatives on three wrong items, by hand:
+    //   item 3 a→b, alternative b: now right
+    //   item 5 b→a, alternative c: still wrong (the prediction is not the alternative)
+    //   item 7 c→a, alternative a: now right
+    // right: 1 2 3 4 6 7 → 6 of 7 (strict stays 4 of 7).
+    const withAlt = SET.map((p, i) =>
+      i === 2
+        ? { ...p, alternative: 'b' as const }
+        : i === 4
+          ? { ...p, alternative: 'c' as const }
+          : i === 6
+            ? { ...p, alternative: 'a' as const }
+            : p
+    )
+    expect(accuracyWithAlternative(withAlt)).toBeCloseTo(6 / 7, 10)
+    expect(accuracy(withAlt)).toBeCloseTo(4 / 7, 10)
+    // Without alternatives it is plain accuracy.
+    expect(accuracyWithAlternative(SET)).toBeCloseTo(4 / 7, 10)
+    expect(accuracyWithAlternative([])).toBeNull()
   })
 
   it('precision and recall per label', () => {
