@@ -21,8 +21,8 @@ export interface EvalItem {
   id: string
   split: Split
   /**
-   * When the item was written: 1 the first 210 (split before any tuning), 2 written after the first
-   * rule freeze and measured once before being tuned on, 3 written after the second freeze (fresh).
+   * When the item was written: 1 the first 210, then each later round after a rule freeze, measured
+   * once as fresh holdout (eval/README.md, "Split and rounds").
    */
   round: number
   category: Category
