@@ -1,5 +1,16 @@
 import { describe, it, expect } from '@jest/globals'
-import { accuracy, confusionMatrix, perLabel, percent } from '../eval/metrics.js'
+import {
+  accuracy,
+  accuracyWithAlternative,
+  confusionMatrix,
+  perLabel,
+  percent
+} from '../eval/metrics.js'
+import { audit, formatAudit } from '../eval/rule-audit.js'
+import type { EvalItem } from '../eval/dataset.js'
+import type { HeuristicTables } from '../src/classify/heuristic.js'
+import type { Category, Severity } from '../src/classify/taxonomy.js'
+import { sentryIssue } from './support/factories.js'
 
 type L = 'a' | 'b' | 'c'
 const LABELS: L[] = ['a', 'b', 'c']
@@ -27,6 +38,28 @@ describe('eval metrics on a hand-made set', () => {
     expect(accuracy(SET)).toBeCloseTo(4 / 7, 10)
     expect(accuracy([pair('a', 'b')])).toBe(0)
     expect(accuracy([])).toBeNull()
+  })
+
+  it('accuracy with alternatives counts an ambiguous item’s other label as right, and only that', () => {
+    // SET with alternatives on three wrong items, by hand:
+    //   item 3 a→b, alternative b: now right
+    //   item 5 b→a, alternative c: still wrong (the prediction is not the alternative)
+    //   item 7 c→a, alternative a: now right
+    // right: 1 2 3 4 6 7 → 6 of 7 (strict stays 4 of 7).
+    const withAlt = SET.map((p, i) =>
+      i === 2
+        ? { ...p, alternative: 'b' as const }
+        : i === 4
+          ? { ...p, alternative: 'c' as const }
+          : i === 6
+            ? { ...p, alternative: 'a' as const }
+            : p
+    )
+    expect(accuracyWithAlternative(withAlt)).toBeCloseTo(6 / 7, 10)
+    expect(accuracy(withAlt)).toBeCloseTo(4 / 7, 10)
+    // Without alternatives it is plain accuracy.
+    expect(accuracyWithAlternative(SET)).toBeCloseTo(4 / 7, 10)
+    expect(accuracyWithAlternative([])).toBeNull()
   })
 
   it('precision and recall per label', () => {
@@ -85,5 +118,85 @@ describe('eval metrics on a hand-made set', () => {
     expect(percent(4 / 7)).toBe('57.1 %')
     expect(percent(1)).toBe('100.0 %')
     expect(percent(null)).toBe('–')
+  })
+})
+
+describe('rule audit on hand-made tables and items', () => {
+  // Three items and four rule lines, worked out by hand:
+  //   a (tune)     ECONNREFUSED, error, 3 events, 1 user → Network / Medium   (right, right)
+  //   b (holdout)  TypeError → Logic / Medium                                   (right, right)
+  //   c (holdout)  "jwt expired" → no rule → Unknown; Medium, one step down → Low (right, right)
+  //   RULES[0].text[0] /ECONNREFUSED/  matches a only (tune only); without it a is Unknown → sole reason
+  //   RULES[0].text[1] /no-such-text/  matches nothing
+  //   RULES[1].text[0] /TypeError/     matches b only (holdout only); sole reason for b
+  //   BENIGN[0]        /jwt expired/   matches c only (holdout only); without it c is Medium → sole reason
+  const tables: HeuristicTables = {
+    rules: [
+      { category: 'Network', text: [/ECONNREFUSED/, /no-such-text/] },
+      { category: 'Logic', text: [/TypeError/] }
+    ],
+    grave: [],
+    money: [],
+    benign: [/jwt expired/],
+    noise: [],
+    transient: []
+  }
+  const item = (
+    id: string,
+    split: 'tune' | 'holdout',
+    type: string,
+    value: string,
+    category: Category,
+    severity: Severity
+  ): EvalItem => ({
+    id,
+    split,
+    round: 1,
+    category,
+    severity,
+    ambiguous: false,
+    reason: 'A hand-made item.',
+    issue: sentryIssue({
+      title: `${type}: ${value}`,
+      exceptionType: type,
+      exceptionValue: value,
+      culprit: 'app/x.py in f',
+      filename: 'app/x.py',
+      function: 'f',
+      level: 'error',
+      count: 3,
+      userCount: 1
+    }),
+    event: null
+  })
+  const items = [
+    item('a', 'tune', 'Error', 'connect ECONNREFUSED 10.0.0.1:80', 'Network', 'Medium'),
+    item('b', 'holdout', 'TypeError', 'x is undefined', 'Logic', 'Medium'),
+    item('c', 'holdout', 'Error', 'jwt expired', 'Unknown', 'Low')
+  ]
+
+  it('names which items each line matches and which it alone gets right', () => {
+    const figures = audit(items, tables).map(f => ({
+      where: f.alt.where,
+      matched: f.matched.map(i => i.id),
+      madeWrong: f.madeWrong.map(i => i.id)
+    }))
+    expect(figures).toEqual([
+      { where: 'RULES[0].text[0]', matched: ['a'], madeWrong: ['a'] },
+      { where: 'RULES[0].text[1]', matched: [], madeWrong: [] },
+      { where: 'RULES[1].text[0]', matched: ['b'], madeWrong: ['b'] },
+      { where: 'BENIGN[0]', matched: ['c'], madeWrong: ['c'] }
+    ])
+  })
+
+  it('counts lines that match only holdout items and lines that are the sole reason', () => {
+    const text = formatAudit(audit(items, tables), items)
+    expect(text).toContain('rule audit over 3 items (2 holdout)')
+    expect(text).toMatch(
+      /category alternatives: 3\n {2}match no item: +1\n {2}match only tune items: +1\n {2}match only holdout items: +1\n {2}match both: +0\n {2}sole reason at least one item is right: +2\n {4}\.\.\. of which for at least one holdout item: +1\n {4}\.\.\. of which for holdout items only: +1/
+    )
+    expect(text).toMatch(
+      /all alternatives: 4\n(.*\n){2} {2}match only holdout items: +2\n {2}match both: +0\n {2}sole reason at least one item is right: +3/
+    )
   })
 })

@@ -7,12 +7,26 @@
 export interface Pair<L extends string> {
   expected: L
   predicted: L
+  /** Another label a person also accepts for this item (ambiguous items), if any. */
+  alternative?: L
 }
 
 /** Share of pairs predicted right; null for no pairs (nothing to measure, not 0 %). */
 export function accuracy<L extends string>(pairs: Array<Pair<L>>): number | null {
   if (pairs.length === 0) return null
   return pairs.filter(p => p.expected === p.predicted).length / pairs.length
+}
+
+/**
+ * Share of pairs predicted right when an item's alternative label also counts as right; equal to
+ * `accuracy` for pairs without alternatives. Null for no pairs.
+ */
+export function accuracyWithAlternative<L extends string>(pairs: Array<Pair<L>>): number | null {
+  if (pairs.length === 0) return null
+  return (
+    pairs.filter(p => p.expected === p.predicted || p.alternative === p.predicted).length /
+    pairs.length
+  )
 }
 
 /** `matrix[expected][predicted]` = how many pairs; every label appears in both dimensions. */

@@ -3,6 +3,7 @@ import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../src/cla
 import { SPLITS, type EvalItem, type Split } from './dataset.js'
 import {
   accuracy,
+  accuracyWithAlternative,
   confusionMatrix,
   perLabel,
   percent,
@@ -22,8 +23,12 @@ export interface Prediction {
 
 export interface SplitFigures {
   items: number
+  /** Strict: the label only. */
   category: number | null
   severity: number | null
+  /** An ambiguous item's alternative label (eval/README.md) also counts as right. */
+  categoryWithAlternative: number | null
+  severityWithAlternative: number | null
 }
 
 export interface Report {
@@ -42,12 +47,32 @@ const categoryPairs = (ps: Prediction[]): Array<Pair<Category>> =>
   ps.map(p => ({ expected: p.item.category, predicted: p.category }))
 const severityPairs = (ps: Prediction[]): Array<Pair<Severity>> =>
   ps.map(p => ({ expected: p.item.severity, predicted: p.severity }))
+const withAlternative = <L extends string>(
+  pairs: Array<Pair<L>>,
+  alternatives: Array<L | undefined>
+) =>
+  pairs.map((pair, i) => {
+    const alternative = alternatives[i]
+    return alternative === undefined ? pair : { ...pair, alternative }
+  })
 
 function figures(ps: Prediction[]): SplitFigures {
   return {
     items: ps.length,
     category: accuracy(categoryPairs(ps)),
-    severity: accuracy(severityPairs(ps))
+    severity: accuracy(severityPairs(ps)),
+    categoryWithAlternative: accuracyWithAlternative(
+      withAlternative(
+        categoryPairs(ps),
+        ps.map(p => p.item.alternative?.category)
+      )
+    ),
+    severityWithAlternative: accuracyWithAlternative(
+      withAlternative(
+        severityPairs(ps),
+        ps.map(p => p.item.alternative?.severity)
+      )
+    )
   }
 }
 
@@ -104,14 +129,17 @@ function matrixLines<L extends string>(labels: readonly L[], matrix: Confusion<L
 export function formatReport(report: Report): string {
   const { splits } = report
   const row = (name: string, f: SplitFigures) =>
-    `| ${name.padEnd(10)} | ${String(f.items).padStart(5)} | ${percent(f.category).padStart(8)} | ${percent(f.severity).padStart(8)} |`
+    `| ${name.padEnd(10)} | ${String(f.items).padStart(5)} | ${percent(f.category).padStart(8)} | ${percent(f.severity).padStart(8)} | ${percent(f.categoryWithAlternative).padStart(16)} | ${percent(f.severityWithAlternative).padStart(16)} |`
   const score = (s: LabelScore) =>
     `${percent(s.precision).padStart(9)} ${percent(s.recall).padStart(8)} ${String(s.support).padStart(5)}`
   const lines = [
     report.title,
     '',
-    '| split      | items | category | severity |',
-    '|------------|------:|---------:|---------:|',
+    'category, severity: strict (the label only). "… or alt.": an ambiguous item’s alternative label',
+    'also counts as right (the `alternative` field of eval/issues.jsonl).',
+    '',
+    '| split      | items | category | severity | category or alt. | severity or alt. |',
+    '|------------|------:|---------:|---------:|-----------------:|-----------------:|',
     row('tune', splits.tune),
     row('holdout', splits.holdout),
     row('all', splits.all),

@@ -1,11 +1,48 @@
 import { SEVERITIES, type Category, type Classification, type Severity } from './taxonomy.js'
 import type { SentryIssue, EventContext } from '../sentry/client.js'
-import { BENIGN, CATEGORY_TEXT, GRAVE, MONEY, NOISE, RULES, TRANSIENT } from './heuristic-rules.js'
+import {
+  BENIGN,
+  CATEGORY_TEXT,
+  GRAVE,
+  MONEY,
+  NOISE,
+  RULES,
+  TRANSIENT,
+  type Rule
+} from './heuristic-rules.js'
+
+/**
+ * The rule tables the heuristic reads. A parameter rather than module constants only so that
+ * `eval/rule-audit.ts` can measure what each alternative is worth by leaving it out.
+ */
+export interface HeuristicTables {
+  rules: readonly Rule[]
+  grave: readonly RegExp[]
+  money: readonly RegExp[]
+  benign: readonly RegExp[]
+  noise: readonly RegExp[]
+  transient: readonly RegExp[]
+}
+
+export const TABLES: HeuristicTables = {
+  rules: RULES,
+  grave: GRAVE,
+  money: MONEY,
+  benign: BENIGN,
+  noise: NOISE,
+  transient: TRANSIENT
+}
+
+/** Whether any alternative matches: the same as testing their `|` join, one line each in the tables. */
+export function matchesAny(alternatives: readonly RegExp[] | undefined, text: string): boolean {
+  return alternatives?.some(re => re.test(text)) === true
+}
 
 /** Frames nearest the crash that count as evidence of where it failed. */
 const LOCATION_FRAMES = 3
 
-interface Evidence {
+/** What the rules are tested against, from the issue and its latest event. */
+export interface Evidence {
   /** Exception types and messages of the issue and of the latest event's chain, and the title. */
   text: string
   /** The exception type names alone. */
@@ -14,7 +51,7 @@ interface Evidence {
   location: string
 }
 
-function evidenceOf(issue: SentryIssue, event: EventContext | null): Evidence {
+export function evidenceOf(issue: SentryIssue, event: EventContext | null): Evidence {
   const join = (parts: Array<string | null | undefined>) => parts.filter(Boolean).join('\n')
   const types = [issue.exceptionType, ...(event?.exceptions ?? []).map(e => e.type)]
   return {
@@ -48,23 +85,31 @@ export function heuristicSeverity(issue: SentryIssue): Severity {
 
 /** -1, 0 or +1: expected or recovered errors go down, money, data loss and outages go up. */
 function natureStep(
+  t: HeuristicTables,
   issue: SentryIssue,
   category: Category,
   { text, location }: Evidence
 ): -1 | 0 | 1 {
   const recovered = issue.level === 'warning' && issue.isUnhandled === false
-  if (BENIGN.test(text) || (recovered && TRANSIENT.test(text))) return -1
+  if (matchesAny(t.benign, text) || (recovered && matchesAny(t.transient, text))) return -1
   // An infrastructure fault that killed the process: the service is down until someone acts.
   if (category === 'Infrastructure' && issue.level === 'fatal') return 1
-  if (GRAVE.test(text) || MONEY.test(text) || MONEY.test(location)) return 1
+  if (matchesAny(t.grave, text) || matchesAny(t.money, text) || matchesAny(t.money, location))
+    return 1
   return 0
 }
 
-function severityOf(issue: SentryIssue, category: Category, evidence: Evidence): Severity {
+function severityOf(
+  t: HeuristicTables,
+  issue: SentryIssue,
+  category: Category,
+  evidence: Evidence
+): Severity {
   // Noise, unless it crashed something: a fatal event is never noise.
-  if (issue.level !== 'fatal' && NOISE.test(evidence.text)) return 'Low'
+  if (issue.level !== 'fatal' && matchesAny(t.noise, evidence.text)) return 'Low'
   // SEVERITIES runs from Critical (0) to Low (3): a step up is an index down.
-  const index = SEVERITIES.indexOf(heuristicSeverity(issue)) - natureStep(issue, category, evidence)
+  const index =
+    SEVERITIES.indexOf(heuristicSeverity(issue)) - natureStep(t, issue, category, evidence)
   return SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, index))] as Severity
 }
 
@@ -78,12 +123,22 @@ export function classifyHeuristically(
   event: EventContext | null,
   fallbackReason?: string
 ): Classification {
+  return classifyWithTables(TABLES, issue, event, fallbackReason)
+}
+
+/** `classifyHeuristically` over the given tables (the rule audit passes tables with one line left out). */
+export function classifyWithTables(
+  t: HeuristicTables,
+  issue: SentryIssue,
+  event: EventContext | null,
+  fallbackReason?: string
+): Classification {
   const evidence = evidenceOf(issue, event)
-  const rule = RULES.find(
+  const rule = t.rules.find(
     r =>
-      r.text?.test(evidence.text) === true ||
-      r.location?.test(evidence.location) === true ||
-      r.type?.test(evidence.types) === true
+      matchesAny(r.text, evidence.text) ||
+      matchesAny(r.location, evidence.location) ||
+      matchesAny(r.type, evidence.types)
   )
   const where = issue.culprit ? ` in ${issue.culprit}` : ''
   const text = rule && rule.category !== 'Unknown' ? CATEGORY_TEXT[rule.category] : null
@@ -91,7 +146,7 @@ export function classifyHeuristically(
   const category = rule?.category ?? 'Unknown'
   return {
     category,
-    severity: severityOf(issue, category, evidence),
+    severity: severityOf(t, issue, category, evidence),
     rootCause: cause
       ? `${cause.replace(/\.$/, '')}${where}.`
       : `No rule matched this error${where}; it needs a human look.`,

@@ -30,8 +30,10 @@ export const SYSTEM_PROMPT = [
   'Answer with only this JSON object:',
   `{"category": ${CATEGORIES.map(c => `"${c}"`).join('|')}, "severity": ${SEVERITIES.map(s => `"${s}"`).join('|')},`,
   ' "rootCause": "the likely cause, 1-2 sentences", "suggestedAction": "next steps, at most 3 short sentences"}',
-  'Critical = outage, data loss or crash for many users; High = core flow broken for some; Medium = degraded;',
-  'Low = noise, cosmetic or self-healing. "Unknown" only without any clue. No Markdown, no people.'
+  // The severity rubric the eval labels follow (eval/README.md, "Severity rubric"), in few tokens.
+  'Severity: Critical: >=1000 users (fatal: >=100). High: >=100 users, >=1000 events or fatal. Medium:',
+  'error or >=100 events. Else Low. Up one: data loss, money, security, outage; down one: expected,',
+  'recovered; browser noise: Low. "Unknown" only without any clue. No Markdown, no people.'
 ].join('\n')
 
 function cap(text: string | null | undefined, max: number): string | undefined {
