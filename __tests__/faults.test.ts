@@ -9,12 +9,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import {
   GITHUB_TOKEN,
-  runAction,
+  runAction as runInWorld,
   startWorld,
   type RunRecord,
   type World,
   type WorldOptions
 } from './fakes/world.js'
+import { TestClock } from './support/clock.js'
 import {
   classifyPrompt,
   constant,
@@ -66,6 +67,23 @@ afterEach(async () => {
   await Promise.all(worlds.map(w => w.close()))
   worlds = []
 })
+
+/** The retry policy's backoff: full jitter below 500 ms, doubled each retry (src/http/retry.ts). */
+const backoffCap = (retry: number): number => 500 * 2 ** retry
+
+/**
+ * Every run of this suite waits on a test clock: a retry wait costs no wall time, and the run's
+ * record says which waits the action asked for (Sentry and the LLM; Octokit's waits are its own).
+ */
+async function runAction(
+  w: World,
+  inputs: Record<string, string> = {},
+  options: Parameters<typeof runInWorld>[2] = {}
+): Promise<RunRecord & { clock: TestClock }> {
+  const clock = new TestClock()
+  const run = await runInWorld(w, inputs, { clock, ...options })
+  return Object.assign(run, { clock })
+}
 
 const messageTextOf = (r: RecordedRequest): string =>
   ((r.body as { messages?: ChatMessage[] } | undefined)?.messages ?? [])
@@ -123,10 +141,11 @@ describe('Sentry faults', () => {
 
     const listings = w.sentry.requests.filter(isSentryListing)
     expect(listings).toHaveLength(2)
-    const [limited, retry] = listings as [RecordedRequest, RecordedRequest]
+    const [limited] = listings as [RecordedRequest, RecordedRequest]
+    // The fake's reset: the second the 429 was sent, plus 2. The run's only wait ends exactly there.
     const resetMs = (Math.floor(limited.at / 1000) + 2) * 1000
-    expect(retry.at).toBeGreaterThanOrEqual(resetMs - 50)
-    expect(retry.at - limited.at).toBeGreaterThanOrEqual(950)
+    expect(run.clock.sleeps).toEqual([resetMs - run.clock.start])
+    expect(run.clock.sleeps[0]).toBeGreaterThan(1000)
     expectCompleteRun(w, run)
   })
 
@@ -141,6 +160,10 @@ describe('Sentry faults', () => {
     const run = await runAction(w)
 
     expect(w.sentry.requests.filter(isSentryListing)).toHaveLength(3)
+    // No Retry-After on either failure: two jittered backoffs, the second from a doubled step.
+    expect(run.clock.sleeps).toHaveLength(2)
+    expect(run.clock.sleeps[0]).toBeLessThan(backoffCap(0))
+    expect(run.clock.sleeps[1]).toBeLessThan(backoffCap(1))
     expectCompleteRun(w, run)
     expect(w.github.issues.filter(i => markerIds(i.body).length > 0)).toHaveLength(OPENED)
   })
@@ -156,6 +179,8 @@ describe('Sentry faults', () => {
     )
     expect(run.failed).not.toMatch(/undefined/)
     expect(w.sentry.requests.filter(isSentryListing)).toHaveLength(4)
+    expect(run.clock.sleeps).toHaveLength(3)
+    run.clock.sleeps.forEach((ms, retry) => expect(ms).toBeLessThan(backoffCap(retry)))
     expect(w.github.requests).toEqual([])
     expect(w.llm.requests).toEqual([])
     expect(w.sentry.requests.filter(isWrite)).toEqual([])
@@ -201,23 +226,31 @@ describe('Sentry faults', () => {
 
     expectCompleteRun(w, run)
     expect(actionOf(run, deadlock)).toBe('created')
+    // Four attempts at the event, three backoffs between them: the only waits of the run.
+    const eventReads = w.sentry.requests.filter(r =>
+      r.path.endsWith(`/issues/${deadlock}/events/latest/`)
+    )
+    expect(eventReads).toHaveLength(4)
+    expect(run.clock.sleeps).toHaveLength(3)
+    run.clock.sleeps.forEach((ms, retry) => expect(ms).toBeLessThan(backoffCap(retry)))
   })
 })
 
 // ---------------------------------------------------------------------------------------------
 
 describe('LLM faults', () => {
-  it('retries a 429 after its retry-after and classifies everything with the LLM', async () => {
+  it('retries a 429 after its retry-after (7 s → a 7000 ms wait) and classifies everything with the LLM', async () => {
     const w = await world()
-    w.llm.rateLimit(1, 1)
+    w.llm.rateLimit(1, 7)
 
     const run = await runAction(w)
 
     const chats = w.llm.requests.filter(isChat)
     expect(chats).toHaveLength(CLASSIFICATIONS + 1)
     const first = chats[0] as RecordedRequest
-    const retry = chats.slice(1).find(r => r.rawBody === first.rawBody) as RecordedRequest
-    expect(retry.at - first.at).toBeGreaterThanOrEqual(950)
+    expect(chats.slice(1).filter(r => r.rawBody === first.rawBody)).toHaveLength(1)
+    // retry-after: 7 (and retry-after-ms: 7000) → the run's only wait is 7000 ms.
+    expect(run.clock.sleeps).toEqual([7000])
     expect(run.report?.results.every(r => r.classifier === 'llm')).toBe(true)
     expect(run.warnings).toEqual([])
     expectCompleteRun(w, run)
@@ -255,6 +288,7 @@ describe('LLM faults', () => {
     const w = await world()
     // One request hangs for 10 s; every other one is refused at once (400: not retried).
     let hung: string | null = null
+    let hungAnswered = false
     w.llm.fault(
       {
         method: 'POST',
@@ -266,16 +300,18 @@ describe('LLM faults', () => {
       },
       { delayMs: 10_000 }
     )
-    w.llm.setResponder(body =>
-      body.messages.map(messageText).join('\n') === hung
-        ? JSON.stringify(classifyPrompt(body))
-        : httpError(400, 'bad request')(body)
-    )
+    w.llm.setResponder(body => {
+      if (body.messages.map(messageText).join('\n') !== hung)
+        return httpError(400, 'bad request')(body)
+      hungAnswered = true
+      return JSON.stringify(classifyPrompt(body))
+    })
 
-    const started = Date.now()
     const run = await runAction(w)
 
-    expect(Date.now() - started).toBeLessThan(5_000)
+    // The run was over before the hung request was answered: it did not wait for it.
+    expect(hung).not.toBeNull()
+    expect(hungAnswered).toBe(false)
     expectCompleteRun(w, run)
     expect(run.report?.breakerReason).toMatch(/^3 consecutive LLM failures/)
     expect(run.report?.results.every(r => r.classifier === 'heuristic')).toBe(true)
@@ -298,12 +334,16 @@ describe('LLM faults', () => {
     const w = await world()
     w.llm.fault({ method: 'POST', path: '/chat/completions' }, { delayMs: 10_000, times: 1000 })
 
-    const started = Date.now()
     const run = await runAction(w, { 'request-timeout': '400ms' })
 
-    expect(Date.now() - started).toBeLessThan(15_000)
     expectCompleteRun(w, run)
     expect(run.report?.breakerReason).toMatch(/timed out after 400 ms/)
+    // At most max-concurrency (4) issues plus the two started after the first two failures, four
+    // attempts each; between attempts only backoffs (no answer, so no Retry-After), never past the
+    // third step.
+    expect(w.llm.requests.filter(isChat).length).toBeLessThanOrEqual((4 + 2) * 4)
+    expect(run.clock.sleeps.length).toBeGreaterThan(0)
+    expect(run.clock.sleeps.every(ms => ms < backoffCap(2))).toBe(true)
     expect(run.report?.results.every(r => r.classifier === 'heuristic')).toBe(true)
   })
 
@@ -430,7 +470,8 @@ describe('GitHub faults', () => {
 
   it('retries a write after a secondary rate limit that outlasts request-timeout', async () => {
     const w = await world()
-    w.github.secondaryRateLimit(1, 2)
+    // Octokit's wait runs on its own timers (not the clock): 1 s, still longer than request-timeout.
+    w.github.secondaryRateLimit(1, 1)
 
     // Label-only mode: the first write (creating #7's labels) is the one that gets limited.
     const run = await runAction(
@@ -856,10 +897,10 @@ describe('time budget', () => {
     const w = await world()
     w.sentry.rateLimit(10, SENTRY_LISTING, 60)
 
-    const started = Date.now()
     const run = await runAction(w, { 'time-budget': '3s' })
 
-    expect(Date.now() - started).toBeLessThan(3_000)
+    // A 60 s wait does not fit in 3 s: none is started, the listing is not sent again.
+    expect(run.clock.sleeps).toEqual([])
     expect(w.sentry.requests.filter(isSentryListing)).toHaveLength(1)
     expect(run.failed).toMatch(/Sentry .*429/)
     expect(w.github.requests.filter(isWrite)).toEqual([])
@@ -869,10 +910,10 @@ describe('time budget', () => {
     const w = await world()
     w.llm.rateLimit(1000, 120)
 
-    const started = Date.now()
     const run = await runAction(w, { 'time-budget': '5s' })
 
-    expect(Date.now() - started).toBeLessThan(5_000)
+    // A 120 s Retry-After does not fit in 5 s: no wait is started.
+    expect(run.clock.sleeps).toEqual([])
     expectCompleteRun(w, run)
     expect(run.report?.results.every(r => r.classifier === 'heuristic')).toBe(true)
     // One attempt per issue that reached the LLM: no retry was worth the budget.
@@ -898,10 +939,13 @@ describe('time budget', () => {
       }
     )
 
-    const started = Date.now()
     const run = await runAction(w, { 'time-budget': '20s' }, { githubRetryAfterBaseMs: 1000 })
 
-    expect(Date.now() - started).toBeLessThan(10_000)
+    // 120 s does not fit in 20 s: the throttling plugin is told to give up, the create is sent once.
+    expect(
+      w.github.requests.filter(r => isIssueCreate(r) && titleOf(r).includes(target))
+    ).toHaveLength(1)
+    expect(run.warnings.join('\n')).toMatch(/secondary rate limit on POST .*: giving up/)
     expect(run.failed).toMatch(new RegExp(`- ${target}: .*secondary rate limit`))
     expect(openIssuesFor(w, idOf(w, 'stripe'))).toEqual([])
     expectEveryCandidateReportedOnce(w, run)

@@ -11,6 +11,7 @@ import { createOnce } from '../src/execute/create.js'
 import type { WriteIO } from '../src/execute/io.js'
 import { startFakeGitHub, type FakeGitHub } from './fakes/github.js'
 import { GITHUB_TOKEN, runAction, startWorld, type World } from './fakes/world.js'
+import { TestClock } from './support/clock.js'
 import { isIssueCreate, isSentryListing } from './support/world-checks.js'
 
 const GITHUB_LISTING = { method: 'GET', path: /\/repos\/acme\/shop\/issues$/ }
@@ -102,11 +103,15 @@ describe('Sentry: only 408, 429 and 5xx are retried', () => {
   it.each([408, 500])('retries the listing when Sentry answers %i', async status => {
     const w = await world()
     w.sentry.fault(SENTRY_LISTING, { status, times: 1, body: { detail: 'try again' } })
+    const clock = new TestClock()
 
-    const run = await runAction(w)
+    const run = await runAction(w, {}, { clock })
 
     expect(run.failed).toBeNull()
     expect(w.sentry.requests.filter(isSentryListing)).toHaveLength(2)
+    // No Retry-After: one jittered backoff below the first step (500 ms), on the run's clock.
+    expect(clock.sleeps).toHaveLength(1)
+    expect(clock.sleeps[0]).toBeLessThan(500)
   })
 })
 
@@ -173,12 +178,12 @@ describe("createIssue's own re-send", () => {
     const { fake, github } = await client(1_000, 500)
     fake.fault({ method: 'POST', path: /\/issues$/ }, { reset: true, times: 3 })
 
-    const started = Date.now()
     await expect(
       createOnce(writeIO(github, 1_000, 500, new Date().toISOString()), issue)
     ).rejects.toThrow(/creating the issue for Sentry issue 4711/)
-    expect(Date.now() - started).toBeLessThan(1_000)
     expect(creates(fake)).toHaveLength(1)
+    // A wait would have been followed by a re-list for the marker: there was none.
+    expect(fake.requests.filter(isGitHubListing)).toHaveLength(0)
   })
 
   it('does not re-send when the answer is not a network failure or a 5xx (a 2xx of the wrong shape)', async () => {

@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
 import { readConfig, type Config } from './config/config.js'
 import { readDispatch } from './webhook/dispatch.js'
-import { errorMessage } from './http/client.js'
-import { Budget } from './http/retry.js'
+import { errorMessage } from './report/error-message.js'
+import { Budget, realClock, type Clock } from './http/retry.js'
 import { CostLedger } from './classify/cost.js'
 import { createRedactor } from './render/redact.js'
 import type { Logger, TriageReport } from './pipeline/triage.js'
@@ -38,6 +38,12 @@ export const coreIO: ActionIO = {
 export interface RunOptions {
   io?: Partial<ActionIO>
   env?: NodeJS.ProcessEnv
+  /**
+   * Where the run reads the time and waits: the time budget, and the retry waits of Sentry and the
+   * LLM (backoff, Retry-After). Tests give one that records the waits instead of sleeping. Octokit's
+   * waits and GitHub's write spacing run on Bottleneck's own timers: the spacings below shorten them.
+   */
+  clock?: Clock
   githubWriteSpacingMs?: number
   githubNotifySpacingMs?: number
   githubRetryAfterBaseMs?: number
@@ -147,19 +153,17 @@ export async function createClients(
   } = {}
 ) {
   // Eager chunks: bundled in dist/index.js, but evaluated only once the inputs are valid, so a bad
-  // input exits before Octokit and the clients are even initialised.
-  const [
-    { SentryClient },
-    { GitHubClient },
-    { LlmClient },
-    { heuristicClassifier, llmClassifier }
-  ] = await Promise.all([
-    import(/* webpackMode: "eager" */ './sentry/client.js'),
-    import(/* webpackMode: "eager" */ './github/client.js'),
-    import(/* webpackMode: "eager" */ './classify/llm.js'),
-    import(/* webpackMode: "eager" */ './classify/classifier.js')
-  ])
-  const budget = new Budget(config.timeBudgetMs)
+  // input exits before Octokit and the clients are even initialised. One after the other: Jest's ESM
+  // loader (vm modules) fails with "request for 'undici' is not in cache" when concurrent dynamic
+  // imports link a shared dependency that nothing has loaded yet.
+  const { SentryClient } = await import(/* webpackMode: "eager" */ './sentry/client.js')
+  const { GitHubClient } = await import(/* webpackMode: "eager" */ './github/client.js')
+  const { LlmClient } = await import(/* webpackMode: "eager" */ './classify/llm.js')
+  const { heuristicClassifier, llmClassifier } = await import(
+    /* webpackMode: "eager" */ './classify/classifier.js'
+  )
+  const clock = options.clock ?? realClock
+  const budget = new Budget(config.timeBudgetMs, () => clock.now())
   // Every secret of the run, the webhook's too: Sentry text may echo any of them.
   const redact = createRedactor(config.redact, [
     config.sentryToken,
@@ -174,6 +178,7 @@ export async function createClients(
     org: config.sentryOrg,
     timeoutMs: config.requestTimeoutMs,
     budget,
+    clock,
     warn: message => options.warn?.(message, 'Sentry issue skipped'),
     debug: message => options.debug?.(message)
   })
@@ -197,7 +202,8 @@ export async function createClients(
             baseUrl: config.holysheepBaseUrl,
             apiKey: config.holysheepApiKey ?? '',
             timeoutMs: config.requestTimeoutMs,
-            budget
+            budget,
+            clock
           }),
           ledger,
           redact,

@@ -1,4 +1,5 @@
-import { HttpError, errorMessage } from '../http/client.js'
+import { HttpError } from '../http/client.js'
+import { errorMessage } from '../report/error-message.js'
 import type { Classification } from './taxonomy.js'
 import type { SentryIssue, EventContext } from '../sentry/client.js'
 import { estimatePromptTokens, type CostLedger, type Reservation } from './cost.js'
@@ -47,7 +48,6 @@ export interface LlmClassifierOptions {
   client: LlmClient
   ledger: CostLedger
   redact: (s: string) => string
-  threshold?: number
   /** `title`: 'LLM spend cap' for the cap's warnings, absent for the breaker's. */
   warn?: (message: string, title?: string) => void
 }
@@ -92,12 +92,11 @@ function spendCap(ledger: CostLedger, warn: (message: string, title: string) => 
 
 /**
  * The LLM, with the heuristic behind it: any failure (transport, refusal, truncation, unusable or
- * out-of-enum answer) falls back for that issue, and after `threshold` consecutive failures a
- * circuit breaker stops calling the LLM for the rest of the run. An LLM outage never stops triage.
+ * out-of-enum answer) falls back for that issue, and after `BREAKER_THRESHOLD` (3) consecutive
+ * failures a circuit breaker stops calling the LLM for the rest of the run. An LLM outage never stops triage.
  * The spend cap (`max-cost-usd`) stops it the same way, without counting as a failure.
  */
 export function llmClassifier(options: LlmClassifierOptions): Classifier {
-  const threshold = options.threshold ?? BREAKER_THRESHOLD
   const warn = (message: string, title?: string) => options.warn?.(message, title)
   let consecutiveFailures = 0
   let breakerReason: string | null = null
@@ -114,7 +113,7 @@ export function llmClassifier(options: LlmClassifierOptions): Classifier {
     // Error text from the gateway ends up in issue bodies: it gets the same scrubbing as Sentry text.
     const reason = options.redact(rawReason)
     consecutiveFailures++
-    if (breakerReason === null && (fatal || consecutiveFailures >= threshold)) {
+    if (breakerReason === null && (fatal || consecutiveFailures >= BREAKER_THRESHOLD)) {
       breakerReason = fatal
         ? reason
         : `${consecutiveFailures} consecutive LLM failures, last: ${reason}`

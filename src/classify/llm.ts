@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import { HttpClient } from '../http/client.js'
-import { type Budget, type Sleep } from '../http/retry.js'
+import type { Budget, Clock } from '../http/retry.js'
 import type { ChatMessage } from './prompt.js'
-import type { Dispatcher } from 'undici'
 
 /** Room for two sentences of cause and three of action, in JSON, with margin. */
 export const MAX_COMPLETION_TOKENS = 400
@@ -40,8 +39,8 @@ export interface LlmClientOptions {
   apiKey: string
   timeoutMs: number
   budget: Budget
-  sleep?: Sleep
-  dispatcher?: Dispatcher
+  /** Where retry waits happen; the real clock unless a test gives one. */
+  clock?: Clock | undefined
 }
 
 function errorCode(body: unknown): string | null {
@@ -61,8 +60,7 @@ export class LlmClient {
       headers: { authorization: `Bearer ${options.apiKey}` },
       timeoutMs: options.timeoutMs,
       budget: options.budget,
-      sleep: options.sleep,
-      dispatcher: options.dispatcher,
+      clock: options.clock,
       // A 429 for an exhausted quota will not heal within a run; a rate limit will.
       isRetryable: (status, body) => !(status === 429 && errorCode(body) === 'insufficient_quota'),
       describeError: (status, body) => {

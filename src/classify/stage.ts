@@ -6,7 +6,7 @@ import type { EventContext, SentryIssue } from '../sentry/client.js'
 import type { TriageDeps } from '../pipeline/deps.js'
 import { routeIssue, type Route } from './routing.js'
 import type { Classification } from './taxonomy.js'
-import { errorMessage } from '../http/client.js'
+import { errorMessage } from '../report/error-message.js'
 import { similarCorrections, type Correction } from './corrections.js'
 
 export interface Classified {

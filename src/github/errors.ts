@@ -1,6 +1,6 @@
 /** GitHub failures as sentences a user can act on, and which of them a retry can help. */
 import { z } from 'zod'
-import { errorMessage } from '../http/client.js'
+import { errorMessage } from '../report/error-message.js'
 import { isNetworkError, isRetryableStatus } from '../http/retry.js'
 
 export interface RequestErrorLike {

@@ -1,15 +1,21 @@
-import { request, type Dispatcher } from 'undici'
+import { request } from 'undici'
 import { z } from 'zod'
+import { errorMessage } from '../report/error-message.js'
+import { errorDetail, flattenHeaders, parseJson } from './body.js'
 import {
   DEFAULT_RETRY,
   isNetworkError,
   isRetryableStatus,
-  realSleep,
+  realClock,
+  retryDelay,
   serverRequestedDelay,
+  waitUnlessAborted,
   type Budget,
-  type RetryPolicy,
-  type Sleep
+  type Clock
 } from './retry.js'
+
+// re-exported until the write side moves its imports
+export { errorMessage } from '../report/error-message.js'
 
 /** Which remote a request goes to: it names the service in every error. */
 export type Service = 'Sentry' | 'LLM'
@@ -36,11 +42,8 @@ export interface HttpClientOptions {
   headers: Record<string, string>
   timeoutMs: number
   budget: Budget
-  retry?: RetryPolicy
-  sleep?: Sleep
-  random?: () => number
-  now?: () => number
-  dispatcher?: Dispatcher
+  /** Where the retry waits happen and Retry-After dates are read; the real clock unless a test gives one. */
+  clock?: Clock | undefined
   /** Service-specific veto: return false to stop retrying an otherwise retryable answer. */
   isRetryable?: (status: number, body: unknown) => boolean
   /** Turns a failed answer into a sentence the user can act on. */
@@ -68,20 +71,22 @@ export interface RequestOptions<T> {
   signal?: AbortSignal
 }
 
-function flattenHeaders(
-  raw: Record<string, string | string[] | undefined>
-): Record<string, string> {
-  const headers: Record<string, string> = {}
-  for (const [key, value] of Object.entries(raw)) {
-    if (value !== undefined)
-      headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
-  }
-  return headers
-}
-
 /** `GET /api/0/organizations/acme/issues/`: what errors show; never a query string or a token. */
 function endpointOf(method: string, url: URL): string {
   return `${method} ${url.pathname}`
+}
+
+/** What one attempt brought back: an answer of any status, or a failure before any answer. */
+type Attempt =
+  | { kind: 'answer'; status: number; headers: Record<string, string>; body: unknown }
+  | { kind: 'failed'; error: HttpError; retryable: boolean }
+
+/** What to do with an answer that is not the caller's: give up, or wait and try again. */
+interface Refusal {
+  error: HttpError
+  retryable: boolean
+  /** What the server asked us to wait (Retry-After and kin), or null for the usual backoff. */
+  requestedMs: number | null
 }
 
 /**
@@ -92,19 +97,13 @@ function endpointOf(method: string, url: URL): string {
 export class HttpClient {
   private readonly origin: string
   private readonly basePath: string
-  private readonly retry: RetryPolicy
-  private readonly sleep: Sleep
-  private readonly random: () => number
-  private readonly now: () => number
+  private readonly clock: Clock
 
   constructor(private readonly options: HttpClientOptions) {
     const base = new URL(options.baseUrl)
     this.origin = base.origin
     this.basePath = base.pathname.replace(/\/+$/, '')
-    this.retry = options.retry ?? DEFAULT_RETRY
-    this.sleep = options.sleep ?? realSleep
-    this.random = options.random ?? Math.random
-    this.now = options.now ?? Date.now
+    this.clock = options.clock ?? realClock
   }
 
   /** Resolves a path or absolute URL and refuses any other origin. */
@@ -124,52 +123,65 @@ export class HttpClient {
     return url
   }
 
+  /**
+   * Sends the request until an answer is the caller's (2xx or an accepted status, validated by
+   * `schema`), it cannot get better (not retryable), the attempts or the budget run out, or the
+   * caller aborts.
+   */
   async request<T>(opts: RequestOptions<T>): Promise<JsonResponse<T>> {
-    const { service, budget } = this.options
     const url = this.resolve(opts.url)
     const endpoint = endpointOf(opts.method, url)
+    const { attempts } = DEFAULT_RETRY
     let lastError: HttpError | undefined
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (opts.signal?.aborted) throw this.abandoned(endpoint, opts.signal)
+      if (attempt > 1 && this.options.budget.exhausted) break
+      const sent = await this.send(url, endpoint, opts)
+      if (sent.kind === 'answer' && this.isTheCallers(sent.status, opts)) {
+        return this.validate(sent.status, sent.headers, sent.body, opts.schema, endpoint)
+      }
+      const refusal: Refusal =
+        sent.kind === 'failed'
+          ? { error: sent.error, retryable: sent.retryable, requestedMs: null }
+          : this.judge(sent.status, sent.headers, sent.body, endpoint)
+      lastError = refusal.error
+      if (!refusal.retryable || attempt === attempts) break
+      if (!(await this.backoff(attempt, refusal.requestedMs, opts.signal))) break
+    }
+    if (opts.signal?.aborted) throw this.abandoned(endpoint, opts.signal)
+    throw lastError ?? this.notAttempted(endpoint)
+  }
 
-    const abandoned = () =>
-      new HttpError(
-        `${service} request ${endpoint} was abandoned: ${errorMessage(opts.signal?.reason ?? 'cancelled')}`,
-        service,
-        null,
-        endpoint,
-        null
-      )
-    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
-      if (opts.signal?.aborted) throw abandoned()
-      if (attempt > 1 && budget.exhausted) break
-      const timeout = Math.max(1, Math.min(this.options.timeoutMs, budget.remainingMs() || 1))
-      const timeoutSignal = AbortSignal.timeout(timeout)
-      let status: number
-      let headers: Record<string, string>
-      let text: string
-      try {
-        const response = await request(url, {
-          method: opts.method,
-          headers: {
-            accept: 'application/json',
-            'user-agent': 'sentry-triage',
-            ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...this.options.headers
-          },
-          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-          signal: opts.signal ? AbortSignal.any([timeoutSignal, opts.signal]) : timeoutSignal,
-          dispatcher: this.options.dispatcher
-        })
-        status = response.statusCode
-        headers = flattenHeaders(response.headers)
-        text = await response.body.text()
-      } catch (error) {
-        if (opts.signal?.aborted) throw abandoned()
-        const timedOut =
-          timeoutSignal.aborted || (error instanceof Error && error.name === 'TimeoutError')
-        const reason = timedOut
-          ? `timed out after ${timeout} ms`
-          : `failed: ${this.scrub(errorMessage(error))}`
-        lastError = new HttpError(
+  /** One attempt with its own timeout (never past the budget): the answer read whole, or why none came. */
+  private async send<T>(url: URL, endpoint: string, opts: RequestOptions<T>): Promise<Attempt> {
+    const { service, budget } = this.options
+    const timeout = Math.max(1, Math.min(this.options.timeoutMs, budget.remainingMs() || 1))
+    const timeoutSignal = AbortSignal.timeout(timeout)
+    try {
+      const response = await request(url, {
+        method: opts.method,
+        headers: {
+          accept: 'application/json',
+          'user-agent': 'sentry-triage',
+          ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...this.options.headers
+        },
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal: opts.signal ? AbortSignal.any([timeoutSignal, opts.signal]) : timeoutSignal
+      })
+      const headers = flattenHeaders(response.headers)
+      const body = parseJson(await response.body.text())
+      return { kind: 'answer', status: response.statusCode, headers, body }
+    } catch (error) {
+      if (opts.signal?.aborted) throw this.abandoned(endpoint, opts.signal)
+      const timedOut =
+        timeoutSignal.aborted || (error instanceof Error && error.name === 'TimeoutError')
+      const reason = timedOut
+        ? `timed out after ${timeout} ms`
+        : `failed: ${this.scrub(errorMessage(error))}`
+      return {
+        kind: 'failed',
+        error: new HttpError(
           `${service} request ${endpoint} ${reason}`,
           service,
           null,
@@ -178,59 +190,69 @@ export class HttpClient {
           {
             cause: error
           }
-        )
-        if (!(timedOut || isNetworkError(error)) || attempt === this.retry.attempts) break
-        if (!(await this.backoff(attempt, null, opts.signal))) break
-        continue
+        ),
+        retryable: timedOut || isNetworkError(error)
       }
-
-      const body = parseJson(text)
-      if ((status >= 200 && status < 300) || opts.acceptStatus?.includes(status)) {
-        const parsed = opts.schema.safeParse(body)
-        if (!parsed.success) {
-          throw new HttpError(
-            `${service} sent an unexpected response for ${endpoint}: ${this.scrub(z.prettifyError(parsed.error).slice(0, 500))}`,
-            service,
-            status,
-            endpoint,
-            body
-          )
-        }
-        return { status, headers, data: parsed.data }
-      }
-
-      const described = this.options.describeError?.(status, body, endpoint)
-      const detail = this.scrub(
-        described ?? `${service} answered ${status} for ${endpoint}${errorDetail(body)}`
-      )
-      lastError = new HttpError(detail, service, status, endpoint, body)
-      if (status >= 300 && status < 400) {
-        lastError = new HttpError(
-          `${service} answered ${status} (a redirect) for ${endpoint}: redirects are not followed; check the base URL`,
-          service,
-          status,
-          endpoint,
-          body
-        )
-        break
-      }
-      const retryable =
-        isRetryableStatus(status) && (this.options.isRetryable?.(status, body) ?? true)
-      if (!retryable || attempt === this.retry.attempts) break
-      const requested = serverRequestedDelay(headers, this.now(), status)
-      if (!(await this.backoff(attempt, requested, opts.signal))) break
     }
-    if (opts.signal?.aborted) throw abandoned()
-    throw (
-      lastError ??
-      new HttpError(
-        `${service} request ${endpoint} was not attempted: the time budget is spent`,
+  }
+
+  /** 2xx, or a status the caller said it handles itself (a 404 that means "none"). */
+  private isTheCallers(status: number, opts: RequestOptions<unknown>): boolean {
+    return (status >= 200 && status < 300) || (opts.acceptStatus?.includes(status) ?? false)
+  }
+
+  /** The body of an answer the caller takes, validated: a wrong shape is an error naming the endpoint. */
+  private validate<T>(
+    status: number,
+    headers: Record<string, string>,
+    body: unknown,
+    schema: z.ZodType<T>,
+    endpoint: string
+  ): JsonResponse<T> {
+    const parsed = schema.safeParse(body)
+    if (!parsed.success) {
+      const { service } = this.options
+      throw new HttpError(
+        `${service} sent an unexpected response for ${endpoint}: ${this.scrub(z.prettifyError(parsed.error).slice(0, 500))}`,
         service,
-        null,
+        status,
         endpoint,
-        null
+        body
       )
+    }
+    return { status, headers, data: parsed.data }
+  }
+
+  /**
+   * A failed answer as an error the user can act on, whether it is worth another try (redirects
+   * never are: they are not followed), and how long the server asked us to wait.
+   */
+  private judge(
+    status: number,
+    headers: Record<string, string>,
+    body: unknown,
+    endpoint: string
+  ): Refusal {
+    const { service } = this.options
+    if (status >= 300 && status < 400) {
+      const error = new HttpError(
+        `${service} answered ${status} (a redirect) for ${endpoint}: redirects are not followed; check the base URL`,
+        service,
+        status,
+        endpoint,
+        body
+      )
+      return { error, retryable: false, requestedMs: null }
+    }
+    const described = this.options.describeError?.(status, body, endpoint)
+    const detail = this.scrub(
+      described ?? `${service} answered ${status} for ${endpoint}${errorDetail(body)}`
     )
+    return {
+      error: new HttpError(detail, service, status, endpoint, body),
+      retryable: isRetryableStatus(status) && (this.options.isRetryable?.(status, body) ?? true),
+      requestedMs: serverRequestedDelay(headers, this.clock.now(), status)
+    }
   }
 
   /**
@@ -242,28 +264,31 @@ export class HttpClient {
     requestedMs: number | null,
     signal?: AbortSignal
   ): Promise<boolean> {
-    const exponential = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1))
-    const delay =
-      requestedMs !== null
-        ? Math.min(requestedMs, this.retry.maxDelayMs * 4)
-        : this.random() * exponential
+    const delay = retryDelay(attempt, requestedMs)
     if (delay >= this.options.budget.remainingMs()) return false
-    if (!signal) {
-      await this.sleep(delay)
-      return true
-    }
-    if (signal.aborted) return false
-    let onAbort: (() => void) | undefined
-    const aborted = new Promise<void>(resolve => {
-      onAbort = () => resolve()
-      signal.addEventListener('abort', onAbort, { once: true })
-    })
-    try {
-      await Promise.race([this.sleep(delay, signal), aborted])
-    } finally {
-      if (onAbort) signal.removeEventListener('abort', onAbort)
-    }
-    return !signal.aborted
+    return waitUnlessAborted(this.clock, delay, signal)
+  }
+
+  private abandoned(endpoint: string, signal: AbortSignal): HttpError {
+    const { service } = this.options
+    return new HttpError(
+      `${service} request ${endpoint} was abandoned: ${errorMessage(signal.reason ?? 'cancelled')}`,
+      service,
+      null,
+      endpoint,
+      null
+    )
+  }
+
+  private notAttempted(endpoint: string): HttpError {
+    const { service } = this.options
+    return new HttpError(
+      `${service} request ${endpoint} was not attempted: the time budget is spent`,
+      service,
+      null,
+      endpoint,
+      null
+    )
   }
 
   /** The client's own credentials never travel inside an error message, whatever a server echoes. */
@@ -274,45 +299,5 @@ export class HttpClient {
       if (secret.length >= 6) out = out.split(secret).join('[secret]')
     }
     return out
-  }
-}
-
-function parseJson(text: string): unknown {
-  if (text === '') return null
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
-  }
-}
-
-/** A short, single-line excerpt of an error body (`detail`, `message` or `error.message`). */
-function errorDetail(body: unknown): string {
-  let detail: unknown
-  if (body && typeof body === 'object') {
-    const record = body as Record<string, unknown>
-    const nested = record.error as Record<string, unknown> | undefined
-    detail =
-      record.detail ??
-      record.message ??
-      (nested && typeof nested === 'object' ? nested.message : record.error)
-  } else {
-    detail = body
-  }
-  if (typeof detail !== 'string' || detail === '') return ''
-  return `: ${detail.replace(/\s+/g, ' ').slice(0, 200)}`
-}
-
-/** The message of anything thrown, even a string or an object: nothing fails silently. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message
-  if (typeof error === 'string') return error
-  // A DOMException or an Error from another realm (a VM context) is not `instanceof Error` here.
-  const message = (error as { message?: unknown } | null)?.message
-  if (typeof message === 'string' && message !== '') return message
-  try {
-    return JSON.stringify(error)
-  } catch {
-    return String(error)
   }
 }

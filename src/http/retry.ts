@@ -18,6 +18,18 @@ export const realSleep: Sleep = (ms, signal) =>
   })
 
 /**
+ * Where a run reads the time and waits: the real clock in production; tests hand `run()` one whose
+ * waits return at once and are recorded, so a Retry-After of minutes costs the suite nothing.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch, as `Date.now()`. */
+  now(): number
+  sleep: Sleep
+}
+
+export const realClock: Clock = { now: () => Date.now(), sleep: realSleep }
+
+/**
  * The wall-time budget of a whole run, shared by every client: retries stop waiting once it is
  * spent, so a night of outages cannot burn an hour of Actions minutes.
  */
@@ -46,6 +58,44 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 }
+
+/**
+ * How long to wait before the attempt after `attempt`: what the server asked (capped at four times
+ * the longest step, so a hostile Retry-After cannot hold the run), else a full-jitter draw below the
+ * doubled step.
+ */
+export function retryDelay(attempt: number, requestedMs: number | null): number {
+  const { baseDelayMs, maxDelayMs } = DEFAULT_RETRY
+  if (requestedMs !== null) return Math.min(requestedMs, maxDelayMs * 4)
+  return Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1))
+}
+
+/**
+ * Waits `ms` on the clock, but returns as soon as `signal` aborts, whatever the clock's sleep does:
+ * true when the wait ran its course, false when the caller gave up before or during it.
+ */
+export async function waitUnlessAborted(
+  clock: Clock,
+  ms: number,
+  signal?: AbortSignal
+): Promise<boolean> {
+  if (!signal) {
+    await clock.sleep(ms)
+    return true
+  }
+  if (signal.aborted) return false
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<void>(resolve => {
+    onAbort = () => resolve()
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    await Promise.race([clock.sleep(ms, signal), aborted])
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort)
+  }
+  return !signal.aborted
+}
 
 /**
  * The one retry policy for every service: 408, 429 and 5xx are worth another try (501 Not Implemented
@@ -96,8 +146,8 @@ export function isNetworkError(error: unknown): boolean {
  */
 export function serverRequestedDelay(
   headers: Record<string, string>,
-  now: number = Date.now(),
-  status: number = 429
+  now: number,
+  status: number
 ): number | null {
   const ms = headers['retry-after-ms']
   if (ms && /^\d+(\.\d+)?$/.test(ms)) return Number(ms)

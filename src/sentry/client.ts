@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { HttpClient, HttpError } from '../http/client.js'
-import { type Budget, type Sleep } from '../http/retry.js'
-import type { Dispatcher } from 'undici'
+import type { Budget, Clock } from '../http/retry.js'
 import { parseLatestEvent, type EventContext } from './event.js'
 import { issueSchema, nameOf, type SentryIssue } from './issue.js'
 import { describeSentryError } from './errors.js'
@@ -76,8 +75,8 @@ export interface SentryClientOptions {
   org: string
   timeoutMs: number
   budget: Budget
-  sleep?: Sleep
-  dispatcher?: Dispatcher
+  /** Where retry waits happen; the real clock unless a test gives one. */
+  clock?: Clock | undefined
   /** Where a skipped, malformed issue of a listing is reported. */
   warn?: (message: string) => void
   /** Detail for the log, e.g. the fields of an event that could not be read. */
@@ -132,8 +131,7 @@ export class SentryClient {
       headers: { authorization: `Bearer ${options.token}` },
       timeoutMs: options.timeoutMs,
       budget: options.budget,
-      sleep: options.sleep,
-      dispatcher: options.dispatcher,
+      clock: options.clock,
       describeError: (status, _body, endpoint) =>
         describeSentryError(this.org, status, endpoint, options.baseUrl)
     })
