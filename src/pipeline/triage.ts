@@ -90,7 +90,9 @@ export async function runTriage(
     single ? null : closedSince(now, config.since.ms, candidates.issues)
   )
   let self: Promise<string | null> | null = null
-  const identity = () => (self ??= github.whoAmI())
+  // GraphQL is a POST, and a dry run sends nothing but plain GETs: it believes github-actions[bot]
+  // and maintainers only.
+  const identity = () => (self ??= config.dryRun ? Promise.resolve(null) : github.whoAmI())
   const tracked = new TrackedIndex(
     listed,
     github,
