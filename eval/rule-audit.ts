@@ -5,7 +5,7 @@
  *   npx tsx eval/rule-audit.ts --max-round 4      only items of rounds 1 to 4
  *   npx tsx eval/rule-audit.ts --list             ... and every alternative's line
  *
- * An alternative is one regular expression of a table (one line in src/classify/heuristic-rules.ts).
+ * An alternative is one regular expression of a table (one line in src/classify/rules/).
  * For each, it counts the items whose evidence it matches (whether or not an earlier rule already
  * decided them), and leaves it out to see which items that were right become wrong: an alternative
  * is "the sole reason an item is right" when the item's category or severity is right with it and

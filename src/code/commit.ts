@@ -1,4 +1,4 @@
-import type { SentryRelease } from '../sentry/client.js'
+import type { SentryRelease } from '../sentry/release.js'
 import type { RepoReader } from './repo.js'
 
 /** Where the stack's lines are: a commit of `code-repository`, and how sure we are of it. */

@@ -4,6 +4,9 @@ import type { Budget, Clock } from '../http/retry.js'
 import { parseLatestEvent, type EventContext } from './event.js'
 import { issueSchema, nameOf, type SentryIssue } from './issue.js'
 import { describeSentryError } from './errors.js'
+import { releaseSchema, type SentryRelease } from './release.js'
+import { installationSchema, projectSchema } from './organization.js'
+import { nextCursor } from './pagination.js'
 
 export type { EventContext, EventFrame, StackFrame } from './event.js'
 export { issueSchema, type SentryIssue } from './issue.js'
@@ -14,60 +17,6 @@ const PAGE_SIZE = 100
 const MAX_PAGES = 20
 /** Sentry takes many `group=` ids in one request; 100 keeps the URL short (API-NOTES F1). */
 const GROUP_BATCH = 100
-
-const optionalString = z
-  .union([z.string(), z.number(), z.null(), z.undefined()])
-  .transform(v => (v === null || v === undefined || v === '' ? null : String(v)))
-
-const installationSchema = z
-  .looseObject({
-    uuid: z.string(),
-    app: z.looseObject({ slug: z.string().nullish() }).nullish()
-  })
-  .transform(i => ({ uuid: i.uuid, app: i.app?.slug ?? 'unknown' }))
-
-const projectSchema = z.looseObject({
-  id: z.union([z.string(), z.number()]).transform(String),
-  slug: z.string()
-})
-
-/** What a Sentry release says about its commit (`GET /organizations/{org}/releases/{version}/`). */
-export interface SentryRelease {
-  version: string
-  /** The newest commit Sentry associated with the release, and the repository Sentry names for it. */
-  lastCommit: { id: string; repository: string | null } | null
-  /** Commits given when the release was created (`refs`), per repository. */
-  refs: Array<{ repository: string | null; commit: string }>
-  /** A ref given to the release (a tag, branch or SHA). */
-  ref: string | null
-}
-
-const releaseSchema = z
-  .looseObject({
-    version: z.string(),
-    ref: optionalString.catch(null),
-    lastCommit: z
-      .looseObject({
-        id: z.string(),
-        repository: z.looseObject({ name: optionalString }).nullish().catch(null)
-      })
-      .nullish()
-      .catch(null),
-    refs: z
-      .array(
-        z.looseObject({ repository: optionalString, commit: z.string() }).nullable().catch(null)
-      )
-      .nullish()
-      .catch(null)
-  })
-  .transform((raw): SentryRelease => ({
-    version: raw.version,
-    ref: raw.ref,
-    lastCommit: raw.lastCommit
-      ? { id: raw.lastCommit.id, repository: raw.lastCommit.repository?.name ?? null }
-      : null,
-    refs: (raw.refs ?? []).flatMap(r => (r ? [{ repository: r.repository, commit: r.commit }] : []))
-  }))
 
 export interface SentryClientOptions {
   baseUrl: string
@@ -94,24 +43,6 @@ export interface IssueListing {
   issues: SentryIssue[]
   /** True when the page cap stopped the listing before Sentry ran out of results. */
   truncated: boolean
-}
-
-/**
- * The `rel="next"` cursor of a Sentry Link header, only while `results="true"`. Only the cursor is
- * taken, as Sentry's own helper does: the URL in the header is built from Sentry's configured URL
- * prefix, which on a self-hosted install may be another host than the one the action talks to.
- */
-export function nextCursor(link: string | undefined): string | null {
-  if (!link) return null
-  // Sentry's URLs and cursors hold no commas, so splitting on them is safe (as Sentry's own helper does).
-  for (const part of link.split(',')) {
-    if (!/rel="next"/.test(part) || !/results="true"/.test(part)) continue
-    const cursor = /cursor="([^"]+)"/.exec(part)?.[1]
-    if (cursor) return cursor
-    const url = /<([^>]+)>/.exec(part)?.[1]
-    return url ? new URL(url, 'http://cursor.invalid').searchParams.get('cursor') : null
-  }
-  return null
 }
 
 /** Sentry's REST API: issue listing with Link cursors, latest events and comments. */
