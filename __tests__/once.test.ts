@@ -40,3 +40,31 @@ describe('a comment whose answer is lost', () => {
     ).toHaveLength(1)
   })
 })
+
+describe('labels and the marker that records them', () => {
+  it('change in one request on an escalation: no run killed in between can leave labels the marker does not know', async () => {
+    const w = await start()
+    const { deadlock } = ids(w)
+    await runAction(w, { classifier: 'heuristic' })
+    const n = issueFor(w, deadlock).number
+    const before = w.github.requests.length
+    // The impact climbs to the critical tier: more than 1000 users.
+    w.sentry.addEvents(deadlock, { events: 5000, users: 2000 })
+
+    const run = await runAction(w, { classifier: 'heuristic' })
+    expect(run.report!.results.find(r => r.sentryId === deadlock)).toMatchObject({
+      action: 'escalated',
+      severity: 'Critical'
+    })
+    const onIssue = w.github.requests
+      .slice(before)
+      .filter(r => r.method !== 'GET' && new RegExp(`/issues/${n}(/|$)`).test(r.path))
+    const patches = onIssue.filter(r => r.method === 'PATCH')
+    expect(patches).toHaveLength(1)
+    const body = patches[0]!.body as { labels?: string[]; body?: string }
+    expect(body.labels).toContain('severity:critical')
+    expect(body.body).toContain('"severity":"Critical"')
+    // No label added or removed on its own.
+    expect(onIssue.filter(r => /\/labels/.test(r.path))).toEqual([])
+  })
+})

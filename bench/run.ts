@@ -22,6 +22,7 @@
  *   writing bound = read + max(tail, chain) + dup
  * Label listing (one GET) and the per-request CPU are left out: they can overlap or are not latency.
  */
+import { renderWebhookFigures, webhookReadFigures } from './webhook.js'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { execSync } from 'node:child_process'
@@ -383,6 +384,12 @@ if (process.argv.includes('--only') && process.argv.includes('few-shot')) {
 
 /** Issue #7: the follow-up pass over this many linked issues. */
 const FOLLOW_UP_M = 500
+
+// `npm run bench -- --only webhook`: just a webhook run's GitHub reads (issue #13; seconds).
+if (process.argv.includes('--only') && process.argv.includes('webhook')) {
+  for (const l of renderWebhookFigures(await webhookReadFigures())) out(l)
+  process.exit(0)
+}
 
 // `npm run bench -- --only followup`: just the follow-up figures (writes nothing).
 if (process.argv.includes('--only') && process.argv.includes('followup')) {
@@ -755,5 +762,9 @@ out(codeLines.join('\n'))
 const followUpLines = renderFollowUpFigures(await followUpFigures(FOLLOW_UP_M, LAT, SHORT))
 md.push('## Follow-up pass (issue #7)', '', '```text', ...followUpLines, '```', '')
 out(followUpLines.join('\n'))
+// A webhook run's GitHub reads in a repository with a long history (issue #13).
+const webhookLines = renderWebhookFigures(await webhookReadFigures())
+md.push('## A run for one Sentry issue (issue #13)', '', '```text', ...webhookLines, '```', '')
+out(webhookLines.join('\n'))
 writeFileSync(join(ROOT, 'bench/results.md'), md.join('\n'))
 out('wrote bench/results.md')

@@ -105,6 +105,7 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
           redact,
           log,
           budget,
+          clock: options.clock ?? realClock,
           ...(options.githubRetryAfterBaseMs !== undefined
             ? { retryBaseMs: options.githubRetryAfterBaseMs }
             : {})

@@ -62,6 +62,8 @@ export function codeRoutes(
     prefix: string
     serverUrl: string
     api: () => string
+    /** who `query { viewer { login } }` says the token is */
+    viewer: string
   }
 ): Route[] {
   const owner = opts.owner ?? base.owner
@@ -244,6 +246,7 @@ export function codeRoutes(
       handler: async ctx => {
         if (bearer(ctx) !== base.token)
           return json(401, { message: 'Bad credentials', documentation_url: DOCS })
+        if (isViewerQuery(ctx.body)) return json(200, { data: { viewer: { login: base.viewer } } })
         if (opts.blameDelayMs) await sleep(opts.blameDelayMs)
         return json(
           200,
@@ -260,4 +263,12 @@ export function codeRoutes(
     }
   ]
   return routes
+}
+
+/** `query { viewer { login } }`: who the token is (GitHub answers it for users, apps and Actions). */
+export function isViewerQuery(body: unknown): boolean {
+  const query = (body as { query?: unknown } | null)?.query
+  return (
+    typeof query === 'string' && /^\s*query\s*\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(query)
+  )
 }

@@ -32,7 +32,7 @@ import {
 import { searchHandler } from './github-search.js'
 
 export type { GitHubIssueEvent, PersonEdit, StateReason } from './github-events.js'
-import { codeRoutes, type FakeCodeOptions } from './github-code.js'
+import { codeRoutes, isViewerQuery, type FakeCodeOptions } from './github-code.js'
 
 // ---------------------------------------------------------------------------------------------
 // types
@@ -1347,7 +1347,21 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       { method: 'PATCH', pattern: `${r}/labels/:name`, handler: patchLabel },
       { method: 'DELETE', pattern: `${r}/labels/:name`, handler: deleteLabel },
       { method: 'POST', pattern: `${r}/dispatches`, handler: createDispatch },
-      ...(opts.code ? codeRoutes(opts.code, { ...opts, prefix, serverUrl, api: () => api }) : [])
+      ...(opts.code
+        ? codeRoutes(opts.code, { ...opts, prefix, serverUrl, api: () => api, viewer: botLogin })
+        : [
+            {
+              // Without a code repository, GraphQL answers only who the token is.
+              method: 'POST',
+              pattern: prefix.endsWith('/api/v3')
+                ? prefix.replace(/\/v3$/, '/graphql')
+                : `${prefix}/graphql`,
+              handler: (ctx: RouteContext) =>
+                isViewerQuery(ctx.body)
+                  ? json(200, { data: { viewer: { login: botLogin } } })
+                  : json(200, { errors: [{ message: 'only viewer is served without code' }] })
+            }
+          ])
     ]
   })
   api = `${server.url}${prefix}`

@@ -18,12 +18,10 @@ export interface CheckedPlan {
   dropped: Dropped[]
 }
 
-type ScopeConfig = Pick<Config, 'sentryProjects' | 'sentryQuery' | 'environment' | 'createIssues'>
+type ScopeConfig = Pick<Config, 'sentryProjects' | 'sentryQuery' | 'createIssues'>
 
 export interface CheckContext {
   config: ScopeConfig
-  /** Sentry ids known to be outside `environment` (their latest event there does not exist). */
-  outOfEnvironment?: ReadonlySet<string>
 }
 
 export function checkPlan(steps: Step[], context: CheckContext): CheckedPlan {
@@ -56,12 +54,10 @@ export function scopeProblem(issues: SentryIssue[], context: CheckContext): stri
 
 /** Why a Sentry issue is outside the run's scope, or null when it is inside. */
 export function outOfScope(issue: SentryIssue, context: CheckContext): string | null {
-  const { sentryProjects, sentryQuery, environment } = context.config
+  const { sentryProjects, sentryQuery } = context.config
   const projects = sentryProjects.map(p => p.toLowerCase())
   if (projects.length > 0 && !projects.includes(issue.project.slug.toLowerCase()))
     return `is in project '${issue.project.slug}', not in sentry-projects (${sentryProjects.join(', ')})`
-  if (environment && context.outOfEnvironment?.has(issue.id))
-    return `has no event in environment '${environment}'`
   const level = queryTerm(sentryQuery, 'level')
   if (level && issue.level && !level.includes(issue.level.toLowerCase()))
     return `has level '${issue.level}', outside sentry-query (${sentryQuery})`

@@ -23,8 +23,16 @@ export class ClassificationStage {
   /** `corrections`: people's corrections seen this run (empty without learn-from-corrections). */
   constructor(
     private readonly deps: TriageDeps,
-    private readonly corrections: Correction[] = []
+    private corrections: Correction[] = []
   ) {}
+
+  /**
+   * The corrections found once the GitHub issues are read: the latest events fetched before (a
+   * single issue's scope check) are kept, never fetched again.
+   */
+  learnFrom(corrections: Correction[]): void {
+    this.corrections = corrections
+  }
 
   /** The latest event's context, memoised: a missing one only costs the prompt its stack. */
   event(issue: SentryIssue): Promise<EventContext | null> {

@@ -10,8 +10,8 @@ import { believe } from '../track/trust.js'
 import { renderIssueBody, renderTitle } from '../render/issue-body.js'
 import { assigneesFor, renderCodeSection } from '../render/code-section.js'
 import { classifiedRow, type IssueResult } from '../report/results.js'
-import { isTransient } from '../github/errors.js'
-import { errorMessage } from '../http/client.js'
+import { answerMayBeLost } from '../github/errors.js'
+import { errorMessage } from '../report/error-message.js'
 import type { SentrySide, WriteIO } from './io.js'
 
 /** Attempts of one issue creation (the first included) when the answer is lost. */
@@ -93,8 +93,7 @@ export async function createOnce(
       const created = await io.github.createIssue(issue)
       return { ...created, marker: parseMarker(issue.body) }
     } catch (error) {
-      const cause = (error as { cause?: unknown }).cause ?? error
-      if (!isTransient(cause) || attempt >= CREATE_ATTEMPTS) throw error
+      if (!answerMayBeLost(error) || attempt >= CREATE_ATTEMPTS) throw error
       // The same schedule as plugin-retry's (1 s, 4 s, …), never past the run's budget.
       const waitMs = attempt ** 2 * io.retryBaseMs
       if (io.budget && waitMs >= io.budget.remainingMs())

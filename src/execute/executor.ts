@@ -5,11 +5,12 @@
  * A step that fails costs its own Sentry issues (reported, retried next run), never the others.
  */
 import type { GitHubIssue } from '../github/client.js'
+import type { SentryIssue } from '../sentry/client.js'
 import type { Classified, ClassificationStage } from '../classify/stage.js'
 import type { CodeContext } from '../code/context.js'
 import type { Step } from '../plan/steps.js'
 import { failAll, type IssueResult } from '../report/results.js'
-import { errorMessage } from '../http/client.js'
+import { errorMessage } from '../report/error-message.js'
 import { eachLimited } from '../pipeline/concurrency.js'
 import { SentrySide, type WriteIO } from './io.js'
 import { writeStep } from './write-step.js'
@@ -78,45 +79,43 @@ export class Executor {
   }
 
   /**
-   * The classifications the plan needs, started at once, max-concurrency at a time, in plan order:
-   * the first steps' answers come first, so writing starts while the rest are classified.
+   * The classifications the plan needs, one per Sentry issue named (a group's steps name its lead),
+   * started at once, max-concurrency at a time, in plan order: the first steps' answers come first,
+   * so writing starts while the rest are classified.
    */
-  private classifyAhead(steps: Step[]): Map<Step, Promise<Classified | Error>> {
+  private classifyAhead(steps: Step[]): Map<string, Promise<Classified | Error>> {
     const { stage, maxConcurrency, budget, onProgress } = this.deps
-    const needing = steps.filter(s => s.classify)
-    const results = new Map<Step, Promise<Classified | Error>>()
-    const settle = new Map<Step, (value: Classified | Error) => void>()
-    for (const step of needing) results.set(step, new Promise(resolve => settle.set(step, resolve)))
-    // One classification serves every step of a group (they name the same lead issue).
-    const byIssue = new Map<string, Step[]>()
-    for (const step of needing)
-      byIssue.set(step.classify!.id, [...(byIssue.get(step.classify!.id) ?? []), step])
-    const firsts = [...byIssue.values()].map(list => list[0]!)
-    const intake = firsts.filter(s => s.kind === 'create' || s.kind === 'label').length
+    const leads = new Map<string, { issue: SentryIssue; intake: boolean }>()
+    for (const step of steps)
+      if (step.classify && !leads.has(step.classify.id))
+        leads.set(step.classify.id, {
+          issue: step.classify,
+          intake: step.kind === 'create' || step.kind === 'label'
+        })
+    const answers = new Map<string, Promise<Classified | Error>>()
+    const settle = new Map<string, (answer: Classified | Error) => void>()
+    for (const id of leads.keys()) answers.set(id, new Promise(resolve => settle.set(id, resolve)))
+    const intake = [...leads.values()].filter(l => l.intake).length
     let done = 0
-    void eachLimited(firsts, maxConcurrency, async first => {
-      const all = byIssue.get(first.classify!.id)!
-      let answer: Classified | Error
+    void eachLimited([...leads.values()], maxConcurrency, async ({ issue, intake: counted }) => {
       if (budget?.exhausted)
-        answer = new Error('the time budget was spent before it was classified')
-      else {
-        try {
-          answer = await stage.classify(first.classify!)
-        } catch (error) {
-          answer = error instanceof Error ? error : new Error(String(error))
-        }
-        if (first.kind === 'create' || first.kind === 'label') onProgress?.(++done, intake)
-      }
-      for (const step of all) settle.get(step)!(answer)
+        return settle.get(issue.id)!(
+          new Error('the time budget was spent before it was classified')
+        )
+      const answer = await stage
+        .classify(issue)
+        .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))
+      if (counted) onProgress?.(++done, intake)
+      settle.get(issue.id)!(answer)
     })
-    return results
+    return answers
   }
 
   private async inputsOf(
     step: Step,
-    classified: Map<Step, Promise<Classified | Error>>
+    classified: Map<string, Promise<Classified | Error>>
   ): Promise<StepInputs | Error> {
-    const pending = classified.get(step)
+    const pending = step.classify ? classified.get(step.classify.id) : undefined
     const answer = pending ? await pending : null
     // A reopen happens whether or not its escalation could be classified (that waits a run).
     if (answer instanceof Error && !(step.kind === 'reopen' || step.kind === 'upgrade'))

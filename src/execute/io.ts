@@ -9,9 +9,10 @@ import type { GitHubClient, GitHubIssue } from '../github/client.js'
 import type { Logger } from '../pipeline/deps.js'
 import type { Redactor } from '../render/redact.js'
 import type { Classification } from '../classify/taxonomy.js'
-import { isTransient } from '../github/errors.js'
+import { answerMayBeLost } from '../github/errors.js'
 import { renderSentryComment } from '../render/issue-body.js'
-import { errorMessage, HttpError } from '../http/client.js'
+import { HttpError } from '../http/client.js'
+import { errorMessage } from '../report/error-message.js'
 
 export interface WriteIO {
   config: Config
@@ -55,7 +56,7 @@ export async function commentOnce(
   try {
     await io.github.comment(number, body)
   } catch (error) {
-    if (!isTransient((error as { cause?: unknown }).cause ?? error)) throw error
+    if (!answerMayBeLost(error)) throw error
     const posted = await io.github.listComments(number)
     if (posted.some(c => c.includes(keyLine(key)))) return
     await io.github.comment(number, body)

@@ -136,21 +136,23 @@ export function upgrading(
   const current = labelledTriage(gh.labels)
   let labels = gh.labels
   const added: string[] = []
-  if (!person.category && current.category !== c.category) {
-    labels = swapped(
-      labels,
+  // A label a person changed stays theirs; the action's own becomes the LLM's.
+  const swaps: Array<[boolean, string | undefined, string]> = [
+    [
+      person.category,
       current.category && categoryLabel(current.category),
       categoryLabel(c.category)
-    )
-    added.push(categoryLabel(c.category))
-  }
-  if (!person.severity && current.severity !== c.severity) {
-    labels = swapped(
-      labels,
+    ],
+    [
+      person.severity,
       current.severity && severityLabel(current.severity),
       severityLabel(c.severity)
-    )
-    added.push(severityLabel(c.severity))
+    ]
+  ]
+  for (const [personSet, from, to] of swaps) {
+    if (personSet || from === to) continue
+    labels = swapped(labels, from, to)
+    added.push(to)
   }
   const category = person.category ? (applied?.category ?? c.category) : c.category
   const severity = person.severity ? (applied?.severity ?? c.severity) : c.severity

@@ -1,7 +1,7 @@
 /** One step made: the writer for its kind, with what it needs. Only the executor calls this. */
 import type { GitHubIssue } from '../github/client.js'
 import type { Step } from '../plan/steps.js'
-import { row, type IssueResult } from '../report/results.js'
+import type { IssueResult } from '../report/results.js'
 import type { SentrySide, WriteIO } from './io.js'
 import type { StepInputs } from './executor.js'
 import { createIssue } from './create.js'
@@ -120,11 +120,4 @@ async function reopenWithEscalation(
   await side.noteClassification(issue, { ...c, severity: e.target ?? c.severity }, step.target.url)
   const raised = escalationRow(io, issue, step.target, c, step.escalate, e)
   return { ...raised, action: 'reopened', reason: `${reopened.reason}; ${raised.reason}` }
-}
-
-/** A row for a step that wrote nothing for its Sentry issues (kept for the report). */
-export function quietRows(io: WriteIO, step: Step, reason: string): IssueResult[] {
-  return step.sentry.map(issue =>
-    row(issue, io.redact, { action: 'skipped', githubIssue: step.target?.url ?? null, reason })
-  )
 }

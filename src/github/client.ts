@@ -13,6 +13,13 @@ export { describeGitHubError } from './errors.js'
 
 export { WRITE_SPACING_MS, NOTIFY_SPACING_MS, type GitHubOptions } from './octokit.js'
 
+const commentSchema = z.looseObject({ body: z.string().nullish() })
+const issueEventSchema = z.looseObject({
+  event: z.string(),
+  label: z.looseObject({ name: z.string() }).nullish(),
+  actor: z.looseObject({ login: z.string() }).nullish()
+})
+
 /** What one update changes: the body, the whole label set, the state. */
 export interface IssueChange {
   body?: string
@@ -301,51 +308,51 @@ export class GitHubClient {
 
   /** The bodies of an issue's comments, every page. */
   async listComments(number: number): Promise<string[]> {
-    try {
-      const items = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: number,
-        per_page: 100
-      })
-      return parseAnswer(
-        z.array(z.looseObject({ body: z.string().nullish() })),
-        items,
-        'GET /repos/{owner}/{repo}/issues/{number}/comments'
-      ).map(c => c.body ?? '')
-    } catch (error) {
-      throw describeGitHubError(error, `reading the comments of issue #${number}`, this.repository)
-    }
+    const comments = await this.everyPage(
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      number,
+      commentSchema,
+      `reading the comments of issue #${number}`
+    )
+    return comments.map(c => c.body ?? '')
   }
 
   /** Who added or removed which label on an issue (its `labeled`/`unlabeled` events), every page. */
   async listLabelEvents(
     number: number
   ): Promise<Array<{ event: 'labeled' | 'unlabeled'; label: string; actor: string }>> {
+    const events = await this.everyPage(
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
+      number,
+      issueEventSchema,
+      `reading the events of issue #${number}`
+    )
+    return events.flatMap(e =>
+      (e.event === 'labeled' || e.event === 'unlabeled') && e.label
+        ? [{ event: e.event, label: e.label.name, actor: e.actor?.login ?? '' }]
+        : []
+    )
+  }
+
+  /** Every page of one issue's sub-listing, validated item by item's shape. */
+  private async everyPage<T>(
+    route:
+      | 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments'
+      | 'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
+    number: number,
+    item: z.ZodType<T>,
+    what: string
+  ): Promise<T[]> {
     try {
-      const items = await this.octokit.paginate(this.octokit.rest.issues.listEvents, {
+      const items: unknown[] = await this.octokit.paginate(route, {
         owner: this.owner,
         repo: this.repo,
         issue_number: number,
         per_page: 100
       })
-      return parseAnswer(
-        z.array(
-          z.looseObject({
-            event: z.string(),
-            label: z.looseObject({ name: z.string() }).nullish(),
-            actor: z.looseObject({ login: z.string() }).nullish()
-          })
-        ),
-        items,
-        'GET /repos/{owner}/{repo}/issues/{number}/events'
-      ).flatMap(e =>
-        (e.event === 'labeled' || e.event === 'unlabeled') && e.label
-          ? [{ event: e.event, label: e.label.name, actor: e.actor?.login ?? '' }]
-          : []
-      )
+      return parseAnswer(z.array(item), items, route)
     } catch (error) {
-      throw describeGitHubError(error, `reading the events of issue #${number}`, this.repository)
+      throw describeGitHubError(error, what, this.repository)
     }
   }
 

@@ -72,6 +72,14 @@ export function isAssigneeRejection(error: unknown): boolean {
  * response, so those are judged by their cause. Any other 4xx, an answer of the wrong shape or a
  * bug is not transient: re-sending cannot help.
  */
+/**
+ * Whether a write's answer may have been lost after GitHub took the request (a network failure or a
+ * 5xx), looking through the sentence `describeGitHubError` wrapped it in.
+ */
+export function answerMayBeLost(error: unknown): boolean {
+  return isTransient((error as { cause?: unknown } | null)?.cause ?? error)
+}
+
 export function isTransient(error: unknown): boolean {
   const e = error as RequestErrorLike
   if (e?.response !== undefined && typeof e.status === 'number')

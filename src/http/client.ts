@@ -14,9 +14,6 @@ import {
   type Clock
 } from './retry.js'
 
-// re-exported until the write side moves its imports
-export { errorMessage } from '../report/error-message.js'
-
 /** Which remote a request goes to: it names the service in every error. */
 export type Service = 'Sentry' | 'LLM'
 

@@ -7,7 +7,7 @@ import type { TriageDeps } from './deps.js'
 import type { ClassificationStage } from '../classify/stage.js'
 import type { Step } from '../plan/steps.js'
 import { resolveCodeContexts, type CodeContext } from '../code/context.js'
-import { errorMessage } from '../http/client.js'
+import { errorMessage } from '../report/error-message.js'
 
 export async function codeContexts(
   deps: TriageDeps,

@@ -1,5 +1,6 @@
 /** What every stage of a run is handed: the config, the clients and the log. No logic lives here. */
 import type { Config } from '../config/config.js'
+import type { Clock } from '../http/retry.js'
 import type { SentryClient } from '../sentry/client.js'
 import type { GitHubClient } from '../github/client.js'
 import type { Classifier } from '../classify/classifier.js'
@@ -21,10 +22,9 @@ export interface TriageDeps {
   redact: Redactor
   log: Logger
   /** The run's time budget: once spent, no new issue is started (the rest fail and retry next run). */
-  budget?: { readonly exhausted: boolean }
-  now?: () => Date
+  budget?: { readonly exhausted: boolean; remainingMs(): number }
   /** The first wait before a lost issue creation is looked for (GitHub's retry base; tests shorten it). */
   retryBaseMs?: number
   /** The run's clock: now in ms, and a wait. Real time unless a test gives its own. */
-  clock?: { now(): number; sleep(ms: number): Promise<void> }
+  clock?: Clock
 }

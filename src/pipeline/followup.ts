@@ -8,7 +8,9 @@ import type { SentryIssue } from '../sentry/client.js'
 import type { GitHubIssue } from '../github/client.js'
 import type { TriageDeps } from './deps.js'
 import type { TrackedIndex } from '../track/tracked-index.js'
-import { errorMessage } from '../http/client.js'
+import type { Step } from '../plan/steps.js'
+import { decideFollowUp, type Kept } from '../plan/followup.js'
+import { errorMessage } from '../report/error-message.js'
 
 /** Regressions whose GitHub issue is outside every listing are searched for, this many a run. */
 const MAX_SEARCHES = 20
@@ -35,14 +37,8 @@ export async function readFollowUp(
 ): Promise<FollowUpRead> {
   const known = new Map<string, SentryIssue>()
   if (scope.only) {
+    // Its GitHub issue was looked for when the tracked issues were read; nothing else is read.
     known.set(scope.only.id, scope.only)
-    // One issue: its GitHub issue is in the open listing, or found by its link or one marker search,
-    // however long ago it was closed; nothing else is read.
-    if (!tracked.byMarker(scope.only.id)) {
-      const linked = await tracked.linkOf(scope.only)
-      if (linked?.marker) tracked.remember(linked)
-      else await tracked.findByMarker(scope.only.id)
-    }
   } else await readRegressed(deps, tracked, scope, known)
   const ids = new Map<GitHubIssue, string[]>()
   for (const gh of tracked.marked()) {
@@ -117,4 +113,46 @@ async function readReturns(
     }
   }
   return returnedAt
+}
+
+/** The follow-up's decisions, with its own classification budget (max-issues). */
+export async function planFollowUp(
+  deps: TriageDeps,
+  tracked: TrackedIndex,
+  scope: FollowUpScope,
+  repo: string,
+  now: number
+): Promise<{ steps: Step[]; kept: Kept[] }> {
+  const { config, classifier } = deps
+  const read = await readFollowUp(deps, tracked, scope)
+  const steps: Step[] = []
+  const kept: Kept[] = []
+  let budget = config.maxIssues
+  for (const [gh, issues] of read.work) {
+    const decision = decideFollowUp(gh, issues, {
+      ...config,
+      repo,
+      llmAvailable: config.classifier === 'llm' && classifier.breakerReason === null,
+      returnedAt: read.returnedAt,
+      now
+    })
+    if (!decision) continue
+    if (decision.kind === 'kept') {
+      kept.push(decision)
+      continue
+    }
+    // Re-classification shares max-issues with nothing else this pass; the rest wait a run (a
+    // reopen happens all the same, its escalation waits).
+    if (decision.classify && budget-- <= 0) {
+      if (decision.kind === 'reopen') {
+        const plain = { ...decision }
+        delete plain.escalate
+        delete plain.classify
+        steps.push(plain)
+      }
+      continue
+    }
+    steps.push(decision)
+  }
+  return { steps, kept }
 }

@@ -11,7 +11,7 @@ import type { IntakeRead } from '../plan/intake.js'
 import { hasTriageLabels } from '../track/labels.js'
 import { CATEGORIES, SEVERITIES, categoryLabel, severityLabel } from '../classify/taxonomy.js'
 import { ACTIONS_BOT } from '../track/trust.js'
-import { errorMessage } from '../http/client.js'
+import { errorMessage } from '../report/error-message.js'
 
 export interface Candidates {
   issues: SentryIssue[]

@@ -5,23 +5,22 @@
  */
 import type { SentryIssue } from '../sentry/client.js'
 import type { TriageDeps } from './deps.js'
-import { compareImpact } from '../classify/routing.js'
 import { TrackedIndex } from '../track/tracked-index.js'
-import { needsIdentity, believe } from '../track/trust.js'
+import { needsIdentity } from '../track/trust.js'
 import { ClassificationStage } from '../classify/stage.js'
 import { listCandidates, readIntake, type Candidates } from './intake.js'
-import { readFollowUp } from './followup.js'
+import { planFollowUp } from './followup.js'
+import { closeRaceDuplicates } from './race.js'
+import { droppedRows, keptRows, mergeRows, skipRows } from './rows.js'
 import { decideIntake, type Skip } from '../plan/intake.js'
-import { decideFollowUp, type Kept } from '../plan/followup.js'
-import { decideRace } from '../plan/race.js'
-import type { Step } from '../plan/steps.js'
-import { checkPlan, outOfScope, type Dropped } from '../check/rules.js'
+import type { Kept } from '../plan/followup.js'
+import { checkPlan, outOfScope, type CheckedPlan } from '../check/rules.js'
 import { Executor } from '../execute/executor.js'
 import type { WriteIO } from '../execute/io.js'
 import { row, tally, type IssueResult, type Tally } from '../report/results.js'
-import { errorMessage } from '../http/client.js'
 import { findCorrections, type Correction } from '../classify/corrections.js'
 import { codeContexts } from './code.js'
+import { realClock } from '../http/retry.js'
 
 export type { Logger, TriageDeps } from './deps.js'
 export type { IssueResult, ResultAction } from '../report/results.js'
@@ -59,8 +58,8 @@ export async function runTriage(
   deps: TriageDeps,
   passes: Passes = { intake: true, followUp: true }
 ): Promise<TriageReport> {
-  const { config, sentry, github, log } = deps
-  const clock = deps.clock ?? { now: () => Date.now(), sleep: defaultSleep }
+  const { config, sentry, log } = deps
+  const clock = deps.clock ?? realClock
   const now = new Date(clock.now())
   const single = config.sentryIssue ? await sentry.getIssue(config.sentryIssue) : null
   const candidates: Candidates = single
@@ -68,7 +67,7 @@ export async function runTriage(
     : passes.intake
       ? await listCandidates(deps)
       : { issues: [], truncated: false, projectIds: [] }
-  const stage = new ClassificationStage(deps, [])
+  const stage = new ClassificationStage(deps)
   // A run for one Sentry issue (a webhook, sentry-issue) reads nothing more, asks nothing, writes
   // nothing when that issue is outside sentry-projects, environment or sentry-query.
   if (single) {
@@ -83,57 +82,20 @@ export async function runTriage(
     passes.intake || single
       ? candidates.projectIds
       : await sentry.resolveProjectIds(config.sentryProjects)
-
-  // Fails closed: without this listing nothing may be created, or a re-run would duplicate. A run
-  // for one issue lists the open issues only: its closed one is found by its link or one search.
-  const listed = await github.listTracked(
-    single ? null : closedSince(now, config.since.ms, candidates.issues)
-  )
-  let self: Promise<string | null> | null = null
-  // GraphQL is a POST, and a dry run sends nothing but plain GETs: it believes github-actions[bot]
-  // and maintainers only.
-  const identity = () => (self ??= config.dryRun ? Promise.resolve(null) : github.whoAmI())
-  const tracked = new TrackedIndex(
-    listed,
-    github,
-    `${config.githubServerUrl}/${config.owner}/${config.repo}`,
-    listed.some(needsIdentity) ? await identity() : null
-  )
+  const { tracked, identity } = await readTracked(deps, single, candidates.issues, now)
   const corrections = config.learnFromCorrections ? correctionsAmong(tracked) : []
-  const classify = new ClassificationStage(deps, corrections)
-  const repo = `${config.owner}/${config.repo}`
+  stage.learnFrom(corrections)
 
-  const intake = passes.intake
-    ? decideIntake(await readIntake(deps, tracked, candidates.issues, identity), config, repo)
-    : { steps: [], skips: [], deferred: 0 }
-  if (intake.deferred > 0)
-    log.warning(
-      `${intake.deferred} Sentry issue(s) over max-issues (${config.maxIssues}) wait for the next run${config.sentryLink ? '' : `; a run picks them up only while they are first seen within since (${config.since.text}), unless sentry-link keeps the backlog in Sentry`}.`,
-      'max-issues reached'
-    )
-  const follow = passes.followUp
-    ? await planFollowUp(
-        deps,
-        tracked,
-        {
-          ...(single ? { only: single } : {}),
-          projectIds,
-          handled: new Set(intake.steps.flatMap(s => s.sentry.map(i => i.id)))
-        },
-        repo,
-        clock.now()
-      )
-    : { steps: [], kept: [] }
-
-  const checked = checkPlan([...intake.steps, ...follow.steps], { config })
-  for (const d of checked.dropped)
-    log.warning(
-      `Not written: ${d.step.kind} ${d.step.target?.url ?? ''} — ${d.rule}`.replace('  ', ' '),
-      'Plan check'
-    )
+  const plan = await decidePlan(deps, tracked, identity, {
+    passes,
+    single,
+    candidates: candidates.issues,
+    projectIds,
+    now: clock.now()
+  })
   const io: WriteIO = {
     config,
-    github,
+    github: deps.github,
     sentry,
     redact: deps.redact,
     log,
@@ -141,67 +103,46 @@ export async function runTriage(
     sleep: clock.sleep,
     now: clock.now,
     retryBaseMs: deps.retryBaseMs ?? 1000,
-    ...(deps.budget && 'remainingMs' in deps.budget
-      ? { budget: deps.budget as { remainingMs(): number } }
-      : {}),
-    self: await (self ?? Promise.resolve(null))
+    ...(deps.budget ? { budget: deps.budget } : {}),
+    self: await identity.known()
   }
-  const creates = checked.steps.filter(s => s.kind === 'create')
   const executor = new Executor({
     io,
     dry: config.dryRun,
-    stage: classify,
-    code: codeContexts(deps, classify, creates, config.dryRun),
+    stage,
+    code: codeContexts(
+      deps,
+      stage,
+      plan.checked.steps.filter(s => s.kind === 'create'),
+      config.dryRun
+    ),
     ...(deps.budget ? { budget: deps.budget } : {}),
     maxConcurrency: config.maxConcurrency,
     ...(log.onProgress ? { onProgress: log.onProgress } : {})
   })
-  const done = await executor.execute(checked.steps)
+  const done = await executor.execute(plan.checked.steps)
+  const duplicatesClosed = config.dryRun ? 0 : await closeRaceDuplicates(io, executor, done)
 
-  let duplicatesClosed = 0
-  if (!config.dryRun && done.created.length > 0) {
-    try {
-      const recent = (await github.listRecentIssues(io.createdAfter)).map(gh =>
-        believe(gh, io.self)
-      )
-      const race = decideRace(recent, new Set(done.created.map(c => c.number)), repo)
-      await executor.execute(race)
-      duplicatesClosed = race.length
-      for (const step of race)
-        if (step.kind === 'close' && step.original) {
-          for (const r of done.rows)
-            if (r.githubIssue === step.target.url) {
-              r.githubIssue = step.original.url
-              r.reason = `a concurrent run opened ${step.original.url} first; ${step.target.url} was closed as its duplicate`
-            }
-          log.warning(
-            `Closed ${step.target.url} as a duplicate of ${step.original.url} (a concurrent run opened it first)`,
-            'Duplicate closed'
-          )
-        }
-    } catch (error) {
-      log.warning(
-        `Could not check for duplicates from a concurrent run: ${errorMessage(error)}`,
-        'Duplicate check'
-      )
-    }
-  }
-  const rows = [...keptRows(deps, follow.kept), ...droppedRows(deps, checked.dropped), ...done.rows]
+  const rows = [
+    ...keptRows(deps, plan.kept),
+    ...droppedRows(deps, plan.checked.dropped),
+    ...done.rows
+  ]
   // What the follow-up did (or left alone, on purpose) replaces intake's "already triaged".
   const said = new Set(rows.map(r => r.sentryId))
-  const skips = skipRows(deps, intake.skips).filter(r => !said.has(r.sentryId))
+  const skips = skipRows(deps, plan.skips).filter(r => !said.has(r.sentryId))
   const results = mergeRows([...skips, ...rows], candidates.issues)
   return {
     results,
     ...tally(results),
-    deferred: intake.deferred,
+    deferred: plan.deferred,
     listingTruncated: candidates.truncated,
     duplicatesClosed,
     breakerReason: deps.classifier.breakerReason,
     capReason: deps.classifier.capReason,
     dryRun: config.dryRun,
-    corrections: { seen: corrections.length, used: classify.usedCorrections.size },
-    dropped: checked.dropped.map(d => ({
+    corrections: { seen: corrections.length, used: stage.usedCorrections.size },
+    dropped: plan.checked.dropped.map(d => ({
       kind: d.step.kind,
       target: d.step.target?.url ?? null,
       rule: d.rule
@@ -209,48 +150,102 @@ export async function runTriage(
   }
 }
 
-const defaultSleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms))
+/** Who the token is, asked once and only when a decision needs it. */
+interface Identity {
+  (): Promise<string | null>
+  /** The answer if it was asked, else null (nothing more is believed than without it). */
+  known(): Promise<string | null>
+}
 
-/** The follow-up's decisions, with its own classification budget (max-issues). */
-async function planFollowUp(
+/**
+ * The GitHub issues the run may find linked. Fails closed: without this listing nothing may be
+ * created, or a re-run would duplicate. A run for one issue lists the open issues only: its closed
+ * one is found by its link or one search.
+ */
+async function readTracked(
+  deps: TriageDeps,
+  single: SentryIssue | null,
+  candidates: SentryIssue[],
+  now: Date
+): Promise<{ tracked: TrackedIndex; identity: Identity }> {
+  const { config, github } = deps
+  const listed = await github.listTracked(
+    single ? null : closedSince(now, config.since.ms, candidates)
+  )
+  let self: Promise<string | null> | null = null
+  // GraphQL is a POST, and a dry run sends nothing but plain GETs: it believes github-actions[bot]
+  // and maintainers only.
+  const identity = Object.assign(
+    () => (self ??= config.dryRun ? Promise.resolve(null) : github.whoAmI()),
+    { known: () => self ?? Promise.resolve(null) }
+  )
+  const tracked = new TrackedIndex(
+    listed,
+    github,
+    `${config.githubServerUrl}/${config.owner}/${config.repo}`,
+    listed.some(needsIdentity) ? await identity() : null
+  )
+  // One issue: its GitHub issue is in the open listing, or found by its link or one marker search,
+  // however long ago it was closed — before intake decides, or a regression alert would open a
+  // second issue for it.
+  if (single && !tracked.byMarker(single.id)) {
+    const linked = await tracked.linkOf(single)
+    if (linked?.marker) tracked.remember(linked)
+    else if (!linked) await tracked.findByMarker(single.id)
+  }
+  return { tracked, identity }
+}
+
+interface Plan {
+  checked: CheckedPlan
+  skips: Skip[]
+  kept: Kept[]
+  deferred: number
+}
+
+/** Intake's and the follow-up's decisions, then the check: the whole plan, before any write. */
+async function decidePlan(
   deps: TriageDeps,
   tracked: TrackedIndex,
-  scope: Parameters<typeof readFollowUp>[2],
-  repo: string,
-  now: number
-): Promise<{ steps: Step[]; kept: Kept[] }> {
-  const { config, classifier } = deps
-  const read = await readFollowUp(deps, tracked, scope)
-  const steps: Step[] = []
-  const kept: Kept[] = []
-  let budget = config.maxIssues
-  for (const [gh, issues] of read.work) {
-    const decision = decideFollowUp(gh, issues, {
-      ...config,
-      repo,
-      llmAvailable: config.classifier === 'llm' && classifier.breakerReason === null,
-      returnedAt: read.returnedAt,
-      now
-    })
-    if (!decision) continue
-    if (decision.kind === 'kept') {
-      kept.push(decision)
-      continue
-    }
-    // Re-classification shares max-issues with nothing else this pass; the rest wait a run (a
-    // reopen happens all the same, its escalation waits).
-    if (decision.classify && budget-- <= 0) {
-      if (decision.kind === 'reopen') {
-        const plain = { ...decision }
-        delete plain.escalate
-        delete plain.classify
-        steps.push(plain)
-      }
-      continue
-    }
-    steps.push(decision)
+  identity: Identity,
+  read: {
+    passes: Passes
+    single: SentryIssue | null
+    candidates: SentryIssue[]
+    projectIds: string[]
+    now: number
   }
-  return { steps, kept }
+): Promise<Plan> {
+  const { config, log } = deps
+  const repo = `${config.owner}/${config.repo}`
+  const intake = read.passes.intake
+    ? decideIntake(await readIntake(deps, tracked, read.candidates, identity), config, repo)
+    : { steps: [], skips: [], deferred: 0 }
+  if (intake.deferred > 0)
+    log.warning(
+      `${intake.deferred} Sentry issue(s) over max-issues (${config.maxIssues}) wait for the next run${config.sentryLink ? '' : `; a run picks them up only while they are first seen within since (${config.since.text}), unless sentry-link keeps the backlog in Sentry`}.`,
+      'max-issues reached'
+    )
+  const follow = read.passes.followUp
+    ? await planFollowUp(
+        deps,
+        tracked,
+        {
+          ...(read.single ? { only: read.single } : {}),
+          projectIds: read.projectIds,
+          handled: new Set(intake.steps.flatMap(s => s.sentry.map(i => i.id)))
+        },
+        repo,
+        read.now
+      )
+    : { steps: [], kept: [] }
+  const checked = checkPlan([...intake.steps, ...follow.steps], { config })
+  for (const d of checked.dropped)
+    log.warning(
+      `Not written: ${d.step.kind}${d.step.target ? ` ${d.step.target.url}` : ''} — ${d.rule}`,
+      'Plan check'
+    )
+  return { checked, skips: intake.skips, kept: follow.kept, deferred: intake.deferred }
 }
 
 /** Why one Sentry issue is outside the scope, or null: its project and level, and its environment. */
@@ -287,42 +282,6 @@ function outOfScopeReport(deps: TriageDeps, issue: SentryIssue, why: string): Tr
   }
 }
 
-function skipRows(deps: TriageDeps, skips: Skip[]): IssueResult[] {
-  return skips.map(s =>
-    row(s.issue, deps.redact, {
-      action: 'skipped',
-      githubIssue: s.githubIssue ?? null,
-      reason: s.reason,
-      ...(s.kept ? { kept: true } : {})
-    })
-  )
-}
-
-function keptRows(deps: TriageDeps, kept: Kept[]): IssueResult[] {
-  return kept.flatMap(k =>
-    k.sentry.map(issue =>
-      row(issue, deps.redact, {
-        action: 'skipped',
-        githubIssue: k.githubIssue,
-        reason: k.reason,
-        kept: true
-      })
-    )
-  )
-}
-
-function droppedRows(deps: TriageDeps, dropped: Dropped[]): IssueResult[] {
-  return dropped.flatMap(d =>
-    d.step.sentry.map(issue =>
-      row(issue, deps.redact, {
-        action: 'skipped',
-        githubIssue: d.step.target?.url ?? null,
-        reason: `not written (${d.rule})`
-      })
-    )
-  )
-}
-
 /** People's corrections among the issues the run listed anyway: no request of their own. */
 function correctionsAmong(tracked: TrackedIndex): Correction[] {
   return findCorrections(
@@ -344,21 +303,4 @@ function closedSince(now: Date, sinceMs: number, candidates: SentryIssue[]): str
   const firstSeen = candidates.map(c => (c.firstSeen ? Date.parse(c.firstSeen) : Number.NaN))
   const earliest = Math.min(now.getTime() - sinceMs, ...firstSeen.filter(t => !Number.isNaN(t)))
   return new Date(earliest - LISTING_SKEW_MS).toISOString()
-}
-
-/** One row per Sentry issue: what the follow-up did replaces intake's "already triaged". */
-function mergeRows(rows: IssueResult[], order: SentryIssue[]): IssueResult[] {
-  const acted = new Set(rows.filter(r => r.action !== 'skipped').map(r => r.sentryId))
-  const unique = rows.filter(r => !(r.action === 'skipped' && acted.has(r.sentryId)))
-  // Most urgent first, as the candidates were ordered; follow-up rows for older issues after them.
-  const rank = new Map(order.map(c => [c.id, c]))
-  return unique
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => {
-      const x = rank.get(a.r.sentryId)
-      const y = rank.get(b.r.sentryId)
-      if (x && y) return compareImpact(x, y)
-      return Number(!x) - Number(!y) || a.i - b.i
-    })
-    .map(({ r }) => r)
 }

@@ -184,7 +184,7 @@ function stepsOfGroup(
       repo,
       target: null,
       sentry: unlinked,
-      classify: byTarget.size > 0 ? lead : unlinked[0]!,
+      classify: lead,
       signature: group.signature,
       rule: 'first seen within since and linked to no GitHub issue',
       key: stepKey('create', idsPart(unlinked))

@@ -49,11 +49,6 @@ export type Step =
 
 export type StepKind = Step['kind']
 
-/** Steps that write to a GitHub issue that already exists. */
-export function targetOf(step: Step): GitHubIssue | null {
-  return step.target
-}
-
 /** A key from its parts: kind, target and what makes the decision unique. */
 export function stepKey(
   kind: StepKind,
