@@ -436,3 +436,27 @@ describe.each(LAYOUTS)('$name', ({ checkout, paths, cases }) => {
     expect(mapFrame(frame(f), index)?.path ?? null).toBe(expected)
   })
 })
+
+describe("Sentry's code mappings (repository-map: sentry) come before the suffix match", () => {
+  const paths = ['backend/handlers/cart.py', 'legacy/handlers/cart.py', 'backend/util.py']
+  const roots = [
+    { stackRoot: '/srv/', sourceRoot: 'legacy/' },
+    { stackRoot: '/srv/app/', sourceRoot: 'backend' }
+  ]
+  const index = new PathIndex(paths, undefined, roots)
+
+  it('maps by the most specific stack root to its source root', () => {
+    // The suffix handlers/cart.py is ambiguous (two files): only the mapping can tell.
+    expect(
+      mapFrame(frame({ absPath: '/srv/app/handlers/cart.py' }), new PathIndex(paths))
+    ).toBeNull()
+    expect(mapFrame(frame({ absPath: '/srv/app/handlers/cart.py' }), index)).toEqual({
+      path: 'backend/handlers/cart.py',
+      lineKnown: true
+    })
+  })
+
+  it('counts a mapped path only when the repository has the file', () => {
+    expect(mapFrame(frame({ absPath: '/srv/app/handlers/missing.py' }), index)).toBeNull()
+  })
+})

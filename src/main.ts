@@ -95,23 +95,25 @@ export async function run(options: RunOptions = {}): Promise<TriageReport | unde
     })
 
     const { runTriage } = await import(/* webpackMode: "eager" */ './pipeline/triage.js')
+    const { routes, runRouted } = await import(
+      /* webpackMode: "eager" */ './pipeline/organization.js'
+    )
+    const deps = {
+      config,
+      sentry,
+      github,
+      classifier,
+      redact,
+      log,
+      budget,
+      clock: options.clock ?? realClock,
+      ...(options.githubRetryAfterBaseMs !== undefined
+        ? { retryBaseMs: options.githubRetryAfterBaseMs }
+        : {})
+    }
+    // Many repositories (repository-map, shard): one run per repository, on one token and pace.
     const report = await io.group('Triage', () =>
-      runTriage(
-        {
-          config,
-          sentry,
-          github,
-          classifier,
-          redact,
-          log,
-          budget,
-          clock: options.clock ?? realClock,
-          ...(options.githubRetryAfterBaseMs !== undefined
-            ? { retryBaseMs: options.githubRetryAfterBaseMs }
-            : {})
-        },
-        passes
-      )
+      routes(deps) ? runRouted(deps, passes) : runTriage(deps, passes)
     )
     warnings.flush()
 

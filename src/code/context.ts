@@ -9,7 +9,7 @@ import {
   type Owners
 } from './codeowners.js'
 import { resolveReleaseCommit, type ReleaseCommit, type ReleaseSource } from './commit.js'
-import { mapFrame, PathIndex } from './paths.js'
+import { mapFrame, PathIndex, type CodeRoot } from './paths.js'
 import { commitLink, permalink } from './permalinks.js'
 import { CodeAccessError, RepoReader, type CodeProblemKind, type Octokit } from './repo.js'
 import { CodeWarnings, type CodeWarning } from './missing-pieces.js'
@@ -71,6 +71,8 @@ export interface CodeContextDeps {
   sentry: ReleaseSource | null
   debug?: (message: string) => void
   blameTimeoutMs?: number
+  /** Sentry's code mappings for this repository (`repository-map: sentry`): tried first. */
+  roots?: readonly CodeRoot[]
 }
 
 export interface CodeContextResult {
@@ -133,7 +135,7 @@ class Resolver {
       pending = this.reader.tree(sha).then(tree => {
         if (tree.truncated) this.warnings.add('tree-truncated', issue, sha)
         this.treePaths.set(sha, new Set(tree.paths))
-        return new PathIndex(tree.paths, this.deps.config.code)
+        return new PathIndex(tree.paths, this.deps.config.code, this.deps.roots)
       })
       this.indexes.set(sha, pending)
     }

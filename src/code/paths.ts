@@ -21,6 +21,12 @@ const SOURCE_EXTENSIONS: Record<string, string[]> = {
 }
 const BUILD_DIRS = new Set(['dist', 'build', 'out', 'lib'])
 
+/** A Sentry code mapping's path rule: a frame path starting with `stackRoot` is at `sourceRoot` + the rest. */
+export interface CodeRoot {
+  stackRoot: string
+  sourceRoot: string
+}
+
 /** Where a frame is in the repository. */
 export interface MappedPath {
   path: string
@@ -33,10 +39,14 @@ export class PathIndex {
   private readonly byName = new Map<string, string[]>()
   private readonly all = new Set<string>()
 
-  /** `checkout` names the repository, so that a build machine's checkout root can be recognised. */
+  /**
+   * `checkout` names the repository, so that a build machine's checkout root can be recognised;
+   * `roots` are Sentry's code mappings (stack root → source root), tried before the suffix match.
+   */
   constructor(
     paths: Iterable<string>,
-    readonly checkout?: Checkout
+    readonly checkout?: Checkout,
+    readonly roots: readonly CodeRoot[] = []
   ) {
     for (const path of paths) {
       this.all.add(path)
@@ -97,6 +107,26 @@ function sourcesOf(form: PathForm): PathForm[] {
     .map(path => ({ path, exact: form.exact }))
 }
 
+/**
+ * Sentry's own rule for a code mapping: the most specific stack root that starts the frame's path
+ * is replaced by its source root; the result counts only when the repository has that file.
+ */
+function byCodeMapping(frame: EventFrame, index: PathIndex): string | null {
+  const roots = [...index.roots]
+    .filter(r => r.stackRoot !== '')
+    .sort((a, b) => b.stackRoot.length - a.stackRoot.length)
+  for (const raw of [frame.absPath, frame.filename]) {
+    if (!raw) continue
+    const path = raw.replace(/\\/g, '/')
+    const root = roots.find(r => path.startsWith(r.stackRoot))
+    if (!root) continue
+    const source = root.sourceRoot.replace(/^\.?\//, '').replace(/\/?$/, root.sourceRoot ? '/' : '')
+    const candidate = `${source}${path.slice(root.stackRoot.length).replace(/^\//, '')}`
+    if (index.has(candidate)) return candidate
+  }
+  return null
+}
+
 function isLibrary(frame: EventFrame): boolean {
   return [frame.absPath, frame.filename].some(
     raw => !!raw && NOT_APP.test(raw.replace(/\\/g, '/').replace(PACKAGE_ROOT, ''))
@@ -110,6 +140,8 @@ function isLibrary(frame: EventFrame): boolean {
  * ambiguous match.
  */
 export function mapFrame(frame: EventFrame, index: PathIndex): MappedPath | null {
+  const rooted = byCodeMapping(frame, index)
+  if (rooted) return { path: rooted, lineKnown: true }
   if (isLibrary(frame)) return null
   const forms = frameForms(frame, index.checkout)
   const direct = choose(forms, index)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseRepositoryMap } from './repository-map.js'
 import {
   MAX_SINCE_MS,
   REPOSITORY,
@@ -71,7 +72,9 @@ export const DEFAULTS = {
   'code-repository': '',
   'mention-owners': 'false',
   'max-cost-usd': '',
-  'learn-from-corrections': 'true'
+  'learn-from-corrections': 'true',
+  'repository-map': '',
+  shard: ''
 } as const
 
 export class ConfigError extends Error {
@@ -170,7 +173,31 @@ const schema = z.object({
       error: 'must be a positive amount of US dollars, e.g. 0.50, or empty for no cap'
     })
     .transform(s => (s === '' ? null : Number(s))),
-  'learn-from-corrections': booleanInput
+  'learn-from-corrections': booleanInput,
+  'repository-map': z.string().transform((value, ctx) => {
+    try {
+      return parseRepositoryMap(value)
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be lines of 'project-slug: owner/repo' ('*: owner/repo' for the rest), or 'sentry': ${(error as Error).message}`
+      })
+      return z.NEVER
+    }
+  }),
+  shard: z
+    .string()
+    .transform(s => s.trim())
+    .refine(s => s === '' || /^\d+\/\d+$/.test(s), {
+      error: 'must be i/n, e.g. 2/4 (1-based)',
+      abort: true
+    })
+    .transform(s =>
+      s === '' ? null : { index: Number(s.split('/')[0]), count: Number(s.split('/')[1]) }
+    )
+    .refine(s => s === null || (s.count >= 1 && s.index >= 1 && s.index <= s.count), {
+      error: 'must be i/n with 1 ≤ i ≤ n, e.g. 2/4'
+    })
 })
 
 export type InputName = keyof z.input<typeof schema>

@@ -1,6 +1,16 @@
 import { z } from 'zod'
 import { createOctokit, type GitHubOptions } from './octokit.js'
-import { issueSchema, labelSchema, parseAnswer, type GitHubIssue } from './issue.js'
+import {
+  commentSchema,
+  issueEventSchema,
+  issueSchema,
+  labelSchema,
+  parseAnswer,
+  repositorySchema,
+  type GitHubIssue,
+  type IssueChange,
+  type NewIssue
+} from './issue.js'
 import {
   describeGitHubError,
   isAlreadyExists,
@@ -8,39 +18,15 @@ import {
   type RequestErrorLike
 } from './errors.js'
 
-export type { GitHubIssue } from './issue.js'
+export type { GitHubIssue, IssueChange, NewIssue } from './issue.js'
 export { describeGitHubError } from './errors.js'
 
 export { WRITE_SPACING_MS, NOTIFY_SPACING_MS, type GitHubOptions } from './octokit.js'
-
-const commentSchema = z.looseObject({ body: z.string().nullish() })
-const issueEventSchema = z.looseObject({
-  event: z.string(),
-  label: z.looseObject({ name: z.string() }).nullish(),
-  actor: z.looseObject({ login: z.string() }).nullish()
-})
-
-/** What one update changes: the body, the whole label set, the state. */
-export interface IssueChange {
-  body?: string
-  labels?: string[]
-  state?: 'open' | 'closed'
-  reason?: 'completed' | 'not_planned' | 'duplicate'
-}
 
 interface IssueRef {
   owner: string
   repo: string
   issue_number: number
-}
-
-export interface NewIssue {
-  title: string
-  body: string
-  labels: string[]
-  assignees: string[]
-  /** The Sentry id whose marker identifies the issue, to find it again if the answer is lost. */
-  sentryId: string
 }
 
 /**
@@ -55,15 +41,52 @@ export class GitHubClient {
   private readonly repo: string
   private labelCache: Map<string, string> | null = null
 
-  constructor(private readonly options: GitHubOptions) {
+  /** `octokit`: one shared by every repository of the run, so that all writes share one pace. */
+  constructor(
+    private readonly options: GitHubOptions,
+    octokit?: ReturnType<typeof createOctokit>
+  ) {
     this.owner = options.owner
     this.repo = options.repo
-    const retryBase = options.retryAfterBaseMs ?? 1000
-    this.octokit = createOctokit(options, retryBase)
+    this.octokit = octokit ?? createOctokit(options, options.retryAfterBaseMs ?? 1000)
   }
 
   get repository(): string {
     return `${this.owner}/${this.repo}`
+  }
+
+  /**
+   * The same token on another repository. GitHub's content-creation limits are per token, so the
+   * Octokit (its throttling plugin and the write spacing) is shared: one pace for every repository.
+   */
+  forRepository(repository: string): GitHubClient {
+    const [owner, repo] = repository.split('/') as [string, string]
+    return new GitHubClient({ ...this.options, owner, repo }, this.octokit)
+  }
+
+  /**
+   * What the token may do in this repository, read once: `none` when GitHub hides it (404, or 403
+   * for a token of another installation), `read` when its permissions exclude writing issues.
+   * GitHub reports `permissions` for user tokens; without them (an app's installation token) a
+   * visible repository counts as writable and a refused write says so.
+   */
+  async access(): Promise<{ level: 'write' | 'read' | 'none'; status: number | null }> {
+    try {
+      const { data } = await this.octokit.rest.repos.get({ owner: this.owner, repo: this.repo })
+      const permissions = parseAnswer(
+        repositorySchema,
+        data,
+        'GET /repos/{owner}/{repo}'
+      ).permissions
+      if (!permissions) return { level: 'write', status: 200 }
+      const writes =
+        permissions.admin || permissions.maintain || permissions.push || permissions.triage
+      return { level: writes ? 'write' : 'read', status: 200 }
+    } catch (error) {
+      const status = (error as RequestErrorLike)?.status
+      if (status === 404 || status === 403 || status === 401) return { level: 'none', status }
+      throw describeGitHubError(error, 'reading the repository', this.repository)
+    }
   }
 
   /**
@@ -209,19 +232,6 @@ export class GitHubClient {
     )
   }
 
-  /** Removes a label from an issue; one already gone is fine. */
-  async removeLabel(number: number, name: string): Promise<void> {
-    await this.onIssue(
-      `removing label '${name}' from issue #${number}`,
-      ref =>
-        this.octokit.rest.issues.removeLabel({ ...ref, name }).catch((error: unknown) => {
-          if ((error as RequestErrorLike)?.status !== 404) throw error
-        }),
-      number
-    )
-  }
-
-  /** Assigns logins to an existing issue (GitHub ignores the ones it cannot assign). */
   /**
    * Assigns logins to an existing issue. GitHub skips the ones it cannot assign without an error
    * (API-NOTES F6), so the answer's assignees are returned for the caller to compare.
@@ -243,15 +253,6 @@ export class GitHubClient {
       number
     )
     return assigned
-  }
-
-  /** Rewrites an issue body (to extend a shared issue's marker, or record a new tier). */
-  async updateBody(number: number, body: string): Promise<void> {
-    await this.onIssue(
-      `updating issue #${number}`,
-      ref => this.octokit.rest.issues.update({ ...ref, body }),
-      number
-    )
   }
 
   /**

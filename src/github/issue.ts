@@ -77,3 +77,37 @@ export function parseAnswer<T>(schema: z.ZodType<T>, data: unknown, endpoint: st
     `GitHub sent an unexpected response for ${endpoint}: ${z.prettifyError(parsed.error).split('\n').slice(0, 4).join(' ').slice(0, 300)}`
   )
 }
+
+/** What one update changes: the body, the whole label set, the state. */
+export interface IssueChange {
+  body?: string
+  labels?: string[]
+  state?: 'open' | 'closed'
+  reason?: 'completed' | 'not_planned' | 'duplicate'
+}
+
+export interface NewIssue {
+  title: string
+  body: string
+  labels: string[]
+  assignees: string[]
+  /** The Sentry id whose marker identifies the issue, to find it again if the answer is lost. */
+  sentryId: string
+}
+
+export const repositorySchema = z.looseObject({
+  permissions: z
+    .looseObject({
+      admin: z.boolean().optional(),
+      maintain: z.boolean().optional(),
+      push: z.boolean().optional(),
+      triage: z.boolean().optional()
+    })
+    .nullish()
+})
+export const commentSchema = z.looseObject({ body: z.string().nullish() })
+export const issueEventSchema = z.looseObject({
+  event: z.string(),
+  label: z.looseObject({ name: z.string() }).nullish(),
+  actor: z.looseObject({ login: z.string() }).nullish()
+})

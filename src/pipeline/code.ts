@@ -26,7 +26,13 @@ export async function codeContexts(
       leads.map(async issue => ({ sentryId: issue.id, event: await stage.event(issue) }))
     )
     const { contexts, warnings } = await resolveCodeContexts(
-      { config, octokit: github.octokit, sentry, debug: m => log.debug(m) },
+      {
+        config,
+        octokit: github.octokit,
+        sentry,
+        debug: m => log.debug(m),
+        ...(deps.codeRoots ? { roots: deps.codeRoots } : {})
+      },
       items
     )
     for (const warning of warnings) log.warning(warning.message, 'Code context')

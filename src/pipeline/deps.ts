@@ -25,6 +25,8 @@ export interface TriageDeps {
   budget?: { readonly exhausted: boolean; remainingMs(): number }
   /** The first wait before a lost issue creation is looked for (GitHub's retry base; tests shorten it). */
   retryBaseMs?: number
+  /** Sentry's code mappings into this run's repository (`repository-map: sentry`). */
+  codeRoots?: ReadonlyArray<{ stackRoot: string; sourceRoot: string }>
   /** The run's clock: now in ms, and a wait. Real time unless a test gives its own. */
   clock?: Clock
 }

@@ -132,6 +132,7 @@ export async function runTriage(
   const said = new Set(rows.map(r => r.sentryId))
   const skips = skipRows(deps, plan.skips).filter(r => !said.has(r.sentryId))
   const results = mergeRows([...skips, ...rows], candidates.issues)
+  for (const r of results) r.repository = `${config.owner}/${config.repo}`
   return {
     results,
     ...tally(results),

@@ -2,6 +2,7 @@ import type { TriageReport, IssueResult } from '../pipeline/triage.js'
 import type { CostLedger } from '../classify/cost.js'
 import { inline, link } from './markdown.js'
 import { CATEGORIES, SEVERITIES } from '../classify/taxonomy.js'
+import { tally } from '../report/results.js'
 
 /** The step summary is capped at 1 MiB by GitHub; past this many rows the table is cut. */
 const MAX_ROWS = 500
@@ -10,6 +11,7 @@ const MAX_ROWS = 500
 export function resultsJson(report: TriageReport): string {
   return JSON.stringify(
     report.results.map(r => ({
+      ...(r.repository ? { repository: r.repository } : {}),
       sentryId: r.sentryId,
       shortId: r.shortId,
       title: r.title,
@@ -122,23 +124,44 @@ export function renderSummary(report: TriageReport, ledger: CostLedger): string 
     )
   }
 
-  if (report.results.length > 0) {
-    lines.push(
-      '',
-      '| Sentry | Title | Category | Severity | By | Action | GitHub |',
-      '|---|---|---|---|---|---|---|'
-    )
-    for (const r of report.results.slice(0, MAX_ROWS)) {
-      const by = r.classifier === 'llm' ? `LLM ${inline(r.model, 60)}` : (r.classifier ?? '—')
-      const action = r.reason ? `${r.action}: ${inline(r.reason, 160)}` : r.action
-      lines.push(
-        `| ${link(inline(r.shortId, 60), r.permalink)} | ${inline(r.title, 120)} | ${r.category ?? '—'} | ${r.severity ?? '—'} | ${by} | ${action} | ${r.githubIssue ? link(`#${r.githubIssue.split('/').pop()}`, r.githubIssue) : '—'} |`
-      )
-    }
-    if (report.results.length > MAX_ROWS)
-      lines.push('', `…and ${report.results.length - MAX_ROWS} more (see the results output).`)
-  }
+  lines.push(...resultTables(report.results))
   return `${lines.join('\n')}\n`
+}
+
+/** The rows as a table; with several repositories (repository-map), one table per repository. */
+function resultTables(results: IssueResult[]): string[] {
+  if (results.length === 0) return []
+  const repositories = [...new Set(results.map(r => r.repository ?? ''))]
+  if (repositories.length <= 1) return resultTable(results)
+  return repositories.flatMap(repository => {
+    const rows = results.filter(r => (r.repository ?? '') === repository)
+    const t = tally(rows)
+    return [
+      '',
+      `### ${inline(repository, 140)}`,
+      '',
+      `created **${t.created}** · labelled **${t.labeled}** · closed ${t.closed} · reopened ${t.reopened} · skipped ${t.skipped} · failed **${t.failed}**`,
+      ...resultTable(rows)
+    ]
+  })
+}
+
+function resultTable(results: IssueResult[]): string[] {
+  const lines = [
+    '',
+    '| Sentry | Title | Category | Severity | By | Action | GitHub |',
+    '|---|---|---|---|---|---|---|'
+  ]
+  for (const r of results.slice(0, MAX_ROWS)) {
+    const by = r.classifier === 'llm' ? `LLM ${inline(r.model, 60)}` : (r.classifier ?? '—')
+    const action = r.reason ? `${r.action}: ${inline(r.reason, 160)}` : r.action
+    lines.push(
+      `| ${link(inline(r.shortId, 60), r.permalink)} | ${inline(r.title, 120)} | ${r.category ?? '—'} | ${r.severity ?? '—'} | ${by} | ${action} | ${r.githubIssue ? link(`#${r.githubIssue.split('/').pop()}`, r.githubIssue) : '—'} |`
+    )
+  }
+  if (results.length > MAX_ROWS)
+    lines.push('', `…and ${results.length - MAX_ROWS} more (see the results output).`)
+  return lines
 }
 
 /** The follow-up pass in one table: what changed on tracked issues, and what people kept. */

@@ -15,6 +15,8 @@ export type ResultAction = Done | `would-${Planned}` | 'skipped' | 'failed'
 
 /** One row of the `results` output: one Sentry issue and what the run did with it. */
 export interface IssueResult {
+  /** `owner/repo` whose issue this row is about (set for every row once the run ends). */
+  repository?: string
   sentryId: string
   shortId: string
   title: string

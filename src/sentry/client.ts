@@ -5,11 +5,17 @@ import { parseLatestEvent, type EventContext } from './event.js'
 import { issueSchema, nameOf, type SentryIssue } from './issue.js'
 import { describeSentryError } from './errors.js'
 import { releaseSchema, type SentryRelease } from './release.js'
-import { installationSchema, projectSchema } from './organization.js'
+import {
+  codeMappingSchema,
+  installationSchema,
+  projectSchema,
+  type CodeMapping
+} from './organization.js'
 import { nextCursor } from './pagination.js'
 
 export type { EventContext, EventFrame, StackFrame } from './event.js'
 export { issueSchema, type SentryIssue } from './issue.js'
+export type { CodeMapping } from './organization.js'
 
 /** Sentry pages hold at most 100 issues. */
 const PAGE_SIZE = 100
@@ -76,12 +82,8 @@ export class SentryClient {
   async resolveProjectIds(slugs: string[]): Promise<string[]> {
     if (slugs.length === 0) return []
     const known = new Map<string, string>()
-    const { items } = await this.allPages(
-      'projects/',
-      new URLSearchParams({ per_page: '100' }),
-      z.array(projectSchema)
-    )
-    for (const project of items) known.set(project.slug.toLowerCase(), project.id)
+    for (const project of await this.listProjects())
+      known.set(project.slug.toLowerCase(), project.id)
     const missing = slugs.filter(slug => !known.has(slug.toLowerCase()))
     if (missing.length > 0) {
       throw new Error(
@@ -89,6 +91,35 @@ export class SentryClient {
       )
     }
     return slugs.map(slug => known.get(slug.toLowerCase()) as string)
+  }
+
+  /** Every project of the organization the token sees (id and slug), every page. */
+  async listProjects(): Promise<Array<{ id: string; slug: string }>> {
+    const { items } = await this.allPages(
+      'projects/',
+      new URLSearchParams({ per_page: '100' }),
+      z.array(projectSchema)
+    )
+    return items
+  }
+
+  /**
+   * The organization's code mappings (project → repository, stack root → source root; API-NOTES G3),
+   * or null when Sentry will not say (a private endpoint: 403/404 when the token or plan cannot).
+   */
+  async listCodeMappings(): Promise<CodeMapping[] | null> {
+    const response = await this.http.request({
+      method: 'GET',
+      url: this.orgPath(`code-mappings/?${new URLSearchParams({ per_page: '100' })}`),
+      schema: z.unknown(),
+      acceptStatus: [403, 404]
+    })
+    if (response.status === 403 || response.status === 404) return null
+    const items = Array.isArray(response.data) ? response.data : []
+    return items.flatMap(item => {
+      const parsed = codeMappingSchema.safeParse(item)
+      return parsed.success ? [parsed.data] : []
+    })
   }
 
   /**
