@@ -10,7 +10,13 @@ import type { AddressInfo } from 'node:net'
 import { startFakeGitHub, type FakeGitHub } from './fakes/github.js'
 import { GITHUB_TOKEN } from './fakes/world.js'
 import { dispatchEnv } from './support/dispatch-event.js'
-import { createRelay, MAX_PAYLOAD_BYTES, RelayConfigError } from '../src/relay/handler.js'
+import {
+  createRelay,
+  describeDestinations,
+  MAX_PAYLOAD_BYTES,
+  readRelayConfig,
+  RelayConfigError
+} from '../src/relay/handler.js'
 import { serveRelay, type RelayServer } from '../src/relay/server.js'
 import { signBody, verifyBody } from '../src/webhook/hmac.js'
 import { readDispatch } from '../src/webhook/dispatch.js'
@@ -428,5 +434,26 @@ describe('relay: SENTRY_TRIAGE_REPOSITORY_MAP at startup', () => {
     expect(() =>
       createRelay({ SENTRY_CLIENT_SECRET: SECRET, SENTRY_TRIAGE_REPOSITORY_MAP: 'x' })
     ).toThrow(/GITHUB_TOKEN is not set.*SENTRY_TRIAGE_REPOSITORY_MAP.*'x' is not/)
+  })
+
+  it('says where it forwards, for the startup line', () => {
+    const line = (env: Record<string, string>) =>
+      describeDestinations(readRelayConfig({ ...base, ...env }))
+    expect(line({ GITHUB_REPOSITORY: 'acme/shop' })).toBe('acme/shop')
+    expect(line({ SENTRY_TRIAGE_REPOSITORY_MAP: MAP })).toBe(
+      'acme/web, acme/api by SENTRY_TRIAGE_REPOSITORY_MAP (2 projects), other projects nowhere (204)'
+    )
+    expect(
+      line({
+        SENTRY_TRIAGE_REPOSITORY_MAP: 'web: acme/web, app: acme/web',
+        GITHUB_REPOSITORY: 'acme/shop'
+      })
+    ).toBe('acme/web by SENTRY_TRIAGE_REPOSITORY_MAP (2 projects), other projects to acme/shop')
+    expect(
+      line({
+        SENTRY_TRIAGE_REPOSITORY_MAP: 'web: acme/web, *: acme/api',
+        GITHUB_REPOSITORY: 'acme/shop'
+      })
+    ).toBe('acme/web by SENTRY_TRIAGE_REPOSITORY_MAP (1 project), other projects to acme/api')
   })
 })

@@ -94,7 +94,7 @@ async function relay(args: RelayCommand, env: NodeJS.ProcessEnv): Promise<number
   })
   const server = await serveRelay(handler, { port: args.port, host: args.host })
   process.stderr.write(
-    `sentry-triage relay: listening on ${server.url}, forwarding Sentry webhooks to ${describeDestinations(readRelayConfig(env))} as repository_dispatch\n`
+    `sentry-triage relay: listening on ${server.url}, forwarding Sentry webhooks as repository_dispatch to ${describeDestinations(readRelayConfig(env))}\n`
   )
   await new Promise<void>(resolve => {
     process.once('SIGINT', resolve)
