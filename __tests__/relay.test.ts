@@ -245,8 +245,10 @@ describe('relay: signed Sentry webhook → repository_dispatch', () => {
     for (const file of [
       'relay/handler.ts',
       'relay/forward.ts',
+      'relay/config.ts',
       'webhook/hmac.ts',
-      'webhook/payload.ts'
+      'webhook/payload.ts',
+      'config/repository-map.ts'
     ]) {
       const source = readFileSync(join(process.cwd(), 'src', file), 'utf8')
       const imports = [...source.matchAll(/\bfrom '([^']+)'/g)].map(m => m[1])
@@ -254,6 +256,8 @@ describe('relay: signed Sentry webhook → repository_dispatch', () => {
         expect([
           '../webhook/hmac.js',
           '../webhook/payload.js',
+          '../config/repository-map.js',
+          './config.js',
           './forward.js',
           './hmac.js',
           './payload.js'

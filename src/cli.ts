@@ -13,7 +13,12 @@ import {
 } from './config/flags.js'
 import { run, type ActionIO } from './main.js'
 import { renderTable } from './render/summary.js'
-import { createRelay, RelayConfigError } from './relay/handler.js'
+import {
+  createRelay,
+  describeDestinations,
+  readRelayConfig,
+  RelayConfigError
+} from './relay/handler.js'
 import { serveRelay } from './relay/server.js'
 
 /** stderr, with a progress line on a TTY that other lines clear first. */
@@ -89,7 +94,7 @@ async function relay(args: RelayCommand, env: NodeJS.ProcessEnv): Promise<number
   })
   const server = await serveRelay(handler, { port: args.port, host: args.host })
   process.stderr.write(
-    `sentry-triage relay: listening on ${server.url}, forwarding Sentry webhooks to ${String(env.GITHUB_REPOSITORY).trim()} as repository_dispatch\n`
+    `sentry-triage relay: listening on ${server.url}, forwarding Sentry webhooks as repository_dispatch to ${describeDestinations(readRelayConfig(env))}\n`
   )
   await new Promise<void>(resolve => {
     process.once('SIGINT', resolve)

@@ -4,6 +4,7 @@
  */
 import { signBody } from '../webhook/hmac.js'
 import { DISPATCH_EVENT_TYPE, type MinimalBody } from '../webhook/payload.js'
+import type { RelayConfig } from './config.js'
 
 /** GitHub takes a client_payload under 64 KB: Sentry's body is forwarded as is only below this. */
 export const MAX_PAYLOAD_BYTES = 64_000
@@ -11,14 +12,6 @@ export const MAX_PAYLOAD_BYTES = 64_000
 /** What Workers pass as `fetch`'s third argument: work that must finish after the answer. */
 export interface ExecutionContextLike {
   waitUntil(promise: Promise<unknown>): void
-}
-
-/** The relay's checked environment (handler.ts reads it). */
-export interface RelayConfig {
-  secret: string
-  token: string
-  repository: string
-  apiUrl: string
 }
 
 /** A plain-text answer (or an empty one). */
@@ -47,16 +40,17 @@ export interface Forwarding {
 }
 
 /**
- * Sends the dispatch and answers with GitHub's verdict when it comes within `answerWithinMs`;
+ * Sends the dispatch to `repository` and answers with GitHub's verdict when it comes within `answerWithinMs`;
  * otherwise answers 202 at once and logs the verdict when it comes, so that Sentry (1 s timeout)
  * neither retries a delivery GitHub accepted nor disables a slow hook.
  */
 export async function forward(
   config: RelayConfig,
+  repository: string,
   payload: ClientPayload,
   { what, dispatched, log, keep, timeoutMs, answerWithinMs }: Forwarding
 ): Promise<Response> {
-  const outcome = dispatch(config, payload, timeoutMs)
+  const outcome = dispatch(config, repository, payload, timeoutMs)
   let timer: ReturnType<typeof setTimeout> | undefined
   const late = new Promise<'late'>(resolve => {
     timer = setTimeout(() => resolve('late'), answerWithinMs)
@@ -110,12 +104,13 @@ export async function clientPayload(
 /** Sends the dispatch; resolves (never rejects) to why GitHub refused it, or null when it accepted. */
 async function dispatch(
   config: RelayConfig,
+  repository: string,
   payload: ClientPayload,
   timeoutMs: number
 ): Promise<string | null> {
   let response: Response
   try {
-    response = await fetch(`${config.apiUrl}/repos/${config.repository}/dispatches`, {
+    response = await fetch(`${config.apiUrl}/repos/${repository}/dispatches`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${config.token}`,

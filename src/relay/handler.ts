@@ -5,16 +5,23 @@
  * Vercel, and on Node through `sentry-triage relay --port N` (relay-server.ts).
  */
 import { verifyBody } from '../webhook/hmac.js'
-import { FORWARDED_RESOURCES, isForwarded, webhookSubject } from '../webhook/payload.js'
 import {
-  answer,
-  clientPayload,
-  forward,
-  type ExecutionContextLike,
-  type RelayConfig
-} from './forward.js'
+  FORWARDED_RESOURCES,
+  isForwarded,
+  webhookProject,
+  webhookSubject
+} from '../webhook/payload.js'
+import { destinationOf, readRelayConfig, type RelayEnv } from './config.js'
+import { answer, clientPayload, forward, type ExecutionContextLike } from './forward.js'
 
 export { MAX_PAYLOAD_BYTES, type ExecutionContextLike } from './forward.js'
+export {
+  describeDestinations,
+  readRelayConfig,
+  RelayConfigError,
+  type RelayConfig,
+  type RelayEnv
+} from './config.js'
 
 /** Sentry's signature does not cover its timestamp; still, an old delivery is not forwarded. */
 export const MAX_AGE_MS = 5 * 60_000
@@ -25,12 +32,8 @@ export const MAX_AGE_MS = 5 * 60_000
 export const MAX_BODY_BYTES = 1024 * 1024
 /** Sentry waits 1 s for an answer: the relay waits this long for GitHub's, then answers 202. */
 export const ANSWER_WITHIN_MS = 800
-const DEFAULT_API_URL = 'https://api.github.com'
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
-/** The environment the relay reads: the process environment under Node, the bindings on Workers. */
-export type RelayEnv = Record<string, unknown>
-
+/** Options of createRelay. */
 export interface RelayOptions {
   /** One line per request, for the platform's log. */
   log?: (line: string) => void
@@ -50,47 +53,6 @@ export type RelayHandler = (
   env?: unknown,
   ctx?: ExecutionContextLike
 ) => Promise<Response>
-
-export class RelayConfigError extends Error {
-  override name = 'RelayConfigError'
-}
-
-function variable(env: RelayEnv, name: string): string {
-  const value = env[name]
-  return typeof value === 'string' ? value.trim() : ''
-}
-
-/** Reads and checks the relay's four variables; every problem is named in one error. */
-export function readRelayConfig(env: RelayEnv): RelayConfig {
-  const problems: string[] = []
-  const required = ['SENTRY_CLIENT_SECRET', 'GITHUB_TOKEN', 'GITHUB_REPOSITORY']
-  for (const name of required) {
-    if (!variable(env, name)) problems.push(`${name} is not set`)
-  }
-  const repository = variable(env, 'GITHUB_REPOSITORY')
-  if (repository && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository))
-    problems.push(`GITHUB_REPOSITORY must be owner/repo (got '${repository.slice(0, 60)}')`)
-  const token = variable(env, 'GITHUB_TOKEN')
-  if (token && !/^[\x21-\x7E]+$/.test(token))
-    problems.push('GITHUB_TOKEN must be a single token without spaces or line breaks')
-  const apiUrl = (variable(env, 'GITHUB_API_URL') || DEFAULT_API_URL).replace(/\/+$/, '')
-  let url: URL | null = null
-  try {
-    url = new URL(apiUrl)
-  } catch {
-    // reported below
-  }
-  if (
-    !url ||
-    !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)))
-  )
-    problems.push(
-      'GITHUB_API_URL must be an https:// URL (http:// only for localhost, 127.0.0.1 and [::1])'
-    )
-  if (problems.length > 0)
-    throw new RelayConfigError(`The relay cannot start: ${problems.join('; ')}.`)
-  return { secret: variable(env, 'SENTRY_CLIENT_SECRET'), token, repository, apiUrl }
-}
 
 /** Sentry-Hook-Timestamp in ms: seconds since the epoch (possibly with a fraction). */
 function timestampMs(header: string | null): number | null {
@@ -115,28 +77,16 @@ export function createRelay(env: RelayEnv, options: RelayOptions = {}): RelayHan
 
     const resource = (request.headers.get('sentry-hook-resource') ?? '').slice(0, 40)
     const signature = request.headers.get('sentry-hook-signature')
-    if (!(await verifyBody(config.secret, raw, signature))) {
-      log(`${resource || '-'}: 401, ${signature ? 'bad' : 'no'} Sentry-Hook-Signature`)
-      return answer(401, 'Sentry-Hook-Signature is missing or does not match the body.')
-    }
-    const sent = timestampMs(request.headers.get('sentry-hook-timestamp'))
-    if (sent === null || Math.abs(Date.now() - sent) > MAX_AGE_MS) {
-      log(`${resource || '-'}: 401, Sentry-Hook-Timestamp missing or not within 5 minutes`)
-      return answer(401, 'Sentry-Hook-Timestamp is missing or not within 5 minutes of now.')
-    }
+    const sent = await authenticate(config.secret, raw, request.headers, resource, log)
+    if (sent instanceof Response) return sent
     if (!FORWARDED_RESOURCES.has(resource)) {
       log(`${resource || '-'}: 204, not forwarded`)
       return answer(204)
     }
 
-    let text: string
-    let body: unknown
-    try {
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw)
-      body = JSON.parse(text.replace(/^\uFEFF/, ''))
-    } catch {
-      return answer(400, 'The body is not UTF-8 JSON.')
-    }
+    const decoded = decodeJson(raw)
+    if (!decoded) return answer(400, 'The body is not UTF-8 JSON.')
+    const { text, body } = decoded
     const subject = webhookSubject(resource, body)
     if (!isForwarded(resource, subject.action)) {
       log(`${resource}.${subject.action}: 204, not forwarded`)
@@ -144,16 +94,63 @@ export function createRelay(env: RelayEnv, options: RelayOptions = {}): RelayHan
     }
     if (!subject.issueId) return answer(400, `The ${resource} webhook names no Sentry issue id.`)
 
+    let what = `${resource}.${subject.action} ${subject.issueId}`
+    const destination = destinationOf(config, webhookProject(resource, body))
+    if (destination.repository === null) {
+      log(`${what}: 204, ${destination.why}`)
+      return answer(204)
+    }
+    // With a map, the log says where each webhook went; with one repository it goes without saying.
+    if (config.map.kind === 'lines') what += ` → ${destination.repository}`
     const payload = await clientPayload(config.secret, resource, text, signature ?? '', {
       resource,
       action: subject.action,
       issueId: subject.issueId,
       timestamp: Math.floor(sent / 1000)
     })
-    const what = `${resource}.${subject.action} ${subject.issueId}`
     const dispatched = `dispatched${payload.body === text ? '' : ' (minimal body)'}`
     const keep = waitUntilOf(ctx) ?? waitUntilOf(second)
-    return forward(config, payload, { what, dispatched, log, keep, ...timing })
+    return forward(config, destination.repository, payload, {
+      what,
+      dispatched,
+      log,
+      keep,
+      ...timing
+    })
+  }
+}
+
+/**
+ * Checks Sentry-Hook-Signature over the raw body and Sentry-Hook-Timestamp's age: the delivery's
+ * time in ms, or the 401 to answer.
+ */
+async function authenticate(
+  secret: string,
+  raw: Uint8Array,
+  headers: Headers,
+  resource: string,
+  log: (line: string) => void
+): Promise<number | Response> {
+  const signature = headers.get('sentry-hook-signature')
+  if (!(await verifyBody(secret, raw, signature))) {
+    log(`${resource || '-'}: 401, ${signature ? 'bad' : 'no'} Sentry-Hook-Signature`)
+    return answer(401, 'Sentry-Hook-Signature is missing or does not match the body.')
+  }
+  const sent = timestampMs(headers.get('sentry-hook-timestamp'))
+  if (sent === null || Math.abs(Date.now() - sent) > MAX_AGE_MS) {
+    log(`${resource || '-'}: 401, Sentry-Hook-Timestamp missing or not within 5 minutes`)
+    return answer(401, 'Sentry-Hook-Timestamp is missing or not within 5 minutes of now.')
+  }
+  return sent
+}
+
+/** The body's text and its JSON, or null when it is not UTF-8 JSON (a leading BOM is allowed). */
+function decodeJson(raw: Uint8Array): { text: string; body: unknown } | null {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw)
+    return { text, body: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown }
+  } catch {
+    return null
   }
 }
 

@@ -45,7 +45,8 @@ function field(value: unknown, ...path: string[]): unknown {
   return current
 }
 
-function issueIdOf(value: unknown): string | null {
+/** A numeric Sentry id (issue or project), as a string; null for anything else. */
+function numericIdOf(value: unknown): string | null {
   const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value
   return typeof text === 'string' && /^\d{1,20}$/.test(text) ? text : null
 }
@@ -71,8 +72,57 @@ export function webhookSubject(resource: string, body: unknown): WebhookSubject 
     resource:
       typeof field(body, 'resource') === 'string' ? String(field(body, 'resource')) : resource,
     action: typeof action === 'string' ? action : '',
-    issueId: issueIdOf(id)
+    issueId: numericIdOf(id)
   }
+}
+
+/** The Sentry project a webhook names: its slug and numeric id, each null when not found valid. */
+export interface WebhookProject {
+  slug: string | null
+  /** Sentry's numeric project id, as a string. */
+  id: string | null
+}
+
+/** A Sentry project slug as Sentry allows it (lower-case letters, digits, `-` and `_`). */
+const SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/
+/**
+ * An event's API URL, `…/api/0/projects/{org}/{project-slug}/events/{event-id}/`, possibly under a
+ * self-hosted Sentry's path prefix: the slug is its second segment after `projects`.
+ */
+const EVENT_API_PATH = /\/api\/0\/projects\/[^/]+\/([^/]+)\/events\/[^/]+\/?$/
+
+function slugOf(value: unknown): string | null {
+  return typeof value === 'string' && SLUG.test(value) ? value : null
+}
+
+/** The project slug in an event's API URL, or null when the URL is missing or not of that shape. */
+function slugOfEventUrl(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > 2000) return null
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return null
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null
+  const match = EVENT_API_PATH.exec(url.pathname)
+  return match ? slugOf(match[1]) : null
+}
+
+/**
+ * The project a Sentry webhook names (API-NOTES G6): `issue` → `data.issue.project` `{id, slug}`;
+ * `event_alert` and `error` → the numeric `data.event.project` / `data.error.project`, and the slug
+ * read from the event's API `url`, the one place it appears (the relay has no Sentry token to ask).
+ */
+export function webhookProject(resource: string, body: unknown): WebhookProject {
+  if (resource === 'issue') {
+    const project = field(body, 'data', 'issue', 'project')
+    return { slug: slugOf(field(project, 'slug')), id: numericIdOf(field(project, 'id')) }
+  }
+  const key = resource === 'event_alert' ? 'event' : resource === 'error' ? 'error' : null
+  if (!key) return { slug: null, id: null }
+  const event = field(body, 'data', key)
+  return { slug: slugOfEventUrl(field(event, 'url')), id: numericIdOf(field(event, 'project')) }
 }
 
 /** Whether a webhook with this resource and action is worth a dispatch. */
