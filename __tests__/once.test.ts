@@ -68,3 +68,28 @@ describe('labels and the marker that records them', () => {
     expect(onIssue.filter(r => /\/labels/.test(r.path))).toEqual([])
   })
 })
+
+describe('dry-run shows exactly what would happen', () => {
+  const planOf = (run: { info: string[] }) => run.info.filter(l => l.startsWith('Plan: '))
+
+  it('prints the same plan steps as a real run over the same state: intake, then the follow-up', async () => {
+    const w = await start()
+    const inputs = { classifier: 'heuristic', 'close-resolved': 'true' }
+    const dry = await runAction(w, { ...inputs, 'dry-run': 'true' })
+    expect(w.github.requests.filter(r => r.method !== 'GET')).toEqual([])
+    const real = await runAction(w, inputs)
+    expect(planOf(dry).length).toBeGreaterThan(5)
+    expect(planOf(real)).toEqual(planOf(dry))
+
+    const { deadlock } = ids(w)
+    w.sentry.resolve(deadlock)
+    const writes = w.github.requests.filter(r => r.method !== 'GET').length
+    const dryFollow = await runAction(w, { ...inputs, 'dry-run': 'true' })
+    expect(w.github.requests.filter(r => r.method !== 'GET')).toHaveLength(writes)
+    const realFollow = await runAction(w, inputs)
+    expect(planOf(dryFollow)).toEqual([
+      expect.stringMatching(/^Plan: close .* for CHECKOUT-API-3K/)
+    ])
+    expect(planOf(realFollow)).toEqual(planOf(dryFollow))
+  })
+})

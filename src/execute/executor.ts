@@ -55,6 +55,8 @@ export class Executor {
     const classified = this.classifyAhead(steps)
     const rows: IssueResult[] = []
     const created: GitHubIssue[] = []
+    // The same lines in a real run and in dry-run: the plan, step by step, before it is made.
+    for (const step of steps) this.deps.io.log.info(`Plan: ${planLine(step)}`)
     for (const step of steps) {
       const inputs = await this.inputsOf(step, classified)
       if (inputs instanceof Error) {
@@ -135,4 +137,11 @@ export class Executor {
 
 function failureContext(step: Step): string {
   return step.target ? `${step.kind} of ${step.target.url} failed: ` : ''
+}
+
+/** One step as the log shows it: kind, target, Sentry issues, the rule that chose it, its key. */
+export function planLine(step: Step): string {
+  const target = step.target ? step.target.url : `${step.repo} (new issue)`
+  const sentry = step.sentry.map(i => i.shortId).join(', ')
+  return `${step.kind} ${target}${sentry ? ` for ${sentry}` : ''} — ${step.rule} [${step.key}]`
 }
