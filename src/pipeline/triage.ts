@@ -267,7 +267,8 @@ async function scopeOfOne(
 function outOfScopeReport(deps: TriageDeps, issue: SentryIssue, why: string): TriageReport {
   const reason = `outside the scope: ${issue.shortId} ${why}; nothing was written and the LLM was not asked`
   deps.log.info(reason)
-  const results = [row(issue, deps.redact, { action: 'skipped', reason })]
+  const repository = `${deps.config.owner}/${deps.config.repo}`
+  const results = [row(issue, deps.redact, { action: 'skipped', reason, repository })]
   return {
     results,
     ...tally(results),
