@@ -122,12 +122,23 @@ describe('fake GitHub host: several repositories, one API', () => {
     expect(sentryLabels).toHaveLength(2)
     expect(sentryLabels[0]?.id).not.toBe(sentryLabels[1]?.id)
 
+    // A repository_dispatch reaches the repository it names.
+    await octokit.request('POST /repos/{owner}/{repo}/dispatches', {
+      owner: 'acme',
+      repo: 'api',
+      event_type: 'sentry-issue',
+      client_payload: { id: '1' }
+    })
+    expect(host.repository('acme/api').dispatches.map(d => d.event_type)).toEqual(['sentry-issue'])
+    expect(host.repository('acme/shop').dispatches).toEqual([])
+
     // Each request is recorded with its repository, in order.
     const posts = host.requests.filter(r => r.method === 'POST')
     expect(posts.map(r => [r.path, r.repository])).toEqual([
       ['/repos/acme/shop/issues', 'acme/shop'],
       ['/repos/acme/api/issues', 'acme/api'],
-      ['/repos/acme/api/issues/6/comments', 'acme/api']
+      ['/repos/acme/api/issues/6/comments', 'acme/api'],
+      ['/repos/acme/api/dispatches', 'acme/api']
     ])
     expect(host.repository('acme/shop').requests.every(r => r.repository === 'acme/shop')).toBe(
       true
@@ -314,6 +325,9 @@ describe('fake GitHub host: several repositories, one API', () => {
     })
     expect(await viewer.json()).toEqual({ data: { viewer: { login: 'github-actions[bot]' } } })
     expect(host.requests.at(-1)?.repositories).toEqual([])
+    // The token's own requests are the primary (first) repository's, as a single fake's would be.
+    expect(host.repository('acme/shop').requests.at(-1)?.path).toBe('/graphql')
+    expect(host.repository('acme/api').requests.some(r => /viewer/.test(r.rawBody))).toBe(false)
 
     const query = `query($owner: String!, $name: String!, $oid: GitObjectID!, $path: String!) {
       repository(owner: $owner, name: $name) {
@@ -470,6 +484,68 @@ describe('fake GitHub host: token kinds and runtime access', () => {
   })
 })
 
+describe('fake GitHub host: one content-creation pace for the token', () => {
+  it('lists creations across repositories and refuses one too soon after another, in any repository', async () => {
+    const host = await startFakeGitHubHost({
+      token: TOKEN,
+      creationSpacingMs: 60_000,
+      repositories: [
+        { owner: 'acme', repo: 'a', issues: [{ title: 'seeded' }] },
+        { owner: 'acme', repo: 'b' }
+      ]
+    })
+    try {
+      const post = (path: string, body: Record<string, unknown>) =>
+        fetch(`${host.url}${path}`, { method: 'POST', headers: auth, body: JSON.stringify(body) })
+      expect((await post('/repos/acme/a/issues', { title: 'first' })).status).toBe(201)
+      // A label is no content creation; a comment in another repository is, and comes too soon.
+      expect((await post('/repos/acme/b/labels', { name: 'sentry' })).status).toBe(201)
+      const tooSoon = await post('/repos/acme/b/issues', { title: 'second' })
+      expect(tooSoon.status).toBe(403)
+      expect(tooSoon.headers.get('retry-after')).toBeNull()
+      expect(((await tooSoon.json()) as { message: string }).message).toMatch(
+        /secondary rate limit/
+      )
+      const comment = await post('/repos/acme/a/issues/1/comments', { body: 'x' })
+      expect(comment.status).toBe(403)
+      expect(host.repository('acme/b').issues).toEqual([])
+      expect(host.creations().map(r => [r.repository, r.path])).toEqual([
+        ['acme/a', '/repos/acme/a/issues'],
+        ['acme/b', '/repos/acme/b/issues'],
+        ['acme/a', '/repos/acme/a/issues/1/comments']
+      ])
+    } finally {
+      await host.close()
+    }
+  })
+
+  it('admits creations spaced at least creationSpacingMs apart', async () => {
+    const host = await startFakeGitHubHost({
+      token: TOKEN,
+      creationSpacingMs: 30,
+      repositories: [
+        { owner: 'acme', repo: 'a' },
+        { owner: 'acme', repo: 'b' }
+      ]
+    })
+    try {
+      const statuses: number[] = []
+      for (const repo of ['a', 'b', 'a']) {
+        const r = await fetch(`${host.url}/repos/acme/${repo}/issues`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ title: repo })
+        })
+        statuses.push(r.status)
+        await new Promise(resolve => setTimeout(resolve, 60))
+      }
+      expect(statuses).toEqual([201, 201, 201])
+    } finally {
+      await host.close()
+    }
+  })
+})
+
 describe('startWorld with githubRepositories', () => {
   let world: World | undefined
   afterEach(async () => {
@@ -479,7 +555,10 @@ describe('startWorld with githubRepositories', () => {
 
   it('serves the primary repository and the extra ones on one API; the action runs unchanged', async () => {
     world = await startWorld({
-      githubRepositories: [{ owner: 'acme', repo: 'payments', issues: [{ title: 'elsewhere' }] }]
+      githubRepositories: [
+        { owner: 'acme', repo: 'payments', access: 'read', issues: [{ title: 'elsewhere' }] }
+      ],
+      githubHost: { tokenKind: 'user' }
     })
     const w = world
     expect(w.githubHost?.repositories).toEqual(['acme/shop', 'acme/payments'])
@@ -497,5 +576,11 @@ describe('startWorld with githubRepositories', () => {
     expect(w.githubHost!.repository('acme/payments').issues.map(i => i.title)).toEqual([
       'elsewhere'
     ])
+    const payments = await fetch(`${w.env.GITHUB_API_URL}/repos/acme/payments`, {
+      headers: { authorization: `token ${w.inputs['github-token']}` }
+    })
+    expect(((await payments.json()) as { permissions: { push: boolean } }).permissions.push).toBe(
+      false
+    )
   })
 })

@@ -23,9 +23,7 @@ import {
   bearer,
   json,
   startServer,
-  type FakeServer,
   type FaultMatch,
-  type FaultSpec,
   type RecordedRequest,
   type RouteContext,
   type RouteResult
@@ -35,8 +33,7 @@ import {
   secondaryLimitFault,
   startFakeGitHub,
   WRITES,
-  type FakeGitHub,
-  type FakeGitHubOptions
+  type FakeGitHub
 } from './github.js'
 import { isViewerQuery } from './github-code.js'
 import {
@@ -44,98 +41,25 @@ import {
   graphqlRepos,
   repositoryObject,
   searchRepos,
-  type RepositoryAccess,
-  type TokenKind
+  type RepositoryAccess
 } from './github-host-parts.js'
 import { hostSearch } from './github-host-search.js'
+import type {
+  FakeGitHubHost,
+  FakeGitHubHostOptions,
+  HostedRepository,
+  HostedRepositoryOptions,
+  HostRequest
+} from './github-host-types.js'
 
 export type { RepositoryAccess, TokenKind } from './github-host-parts.js'
-
-/** One repository the host serves: the single fake's seeds, plus what the token may do there. */
-export interface HostedRepositoryOptions extends Omit<
-  FakeGitHubOptions,
-  | 'token'
-  | 'serverUrl'
-  | 'apiPrefix'
-  | 'botLogin'
-  | 'now'
-  | 'rateLimit'
-  | 'searchPerMinute'
-  | 'readOnly'
-  | 'apiOrigin'
-  | 'repositoryId'
-  | 'nextId'
-> {
-  /** default `write` */
-  access?: RepositoryAccess | undefined
-  /** default true */
-  private?: boolean | undefined
-}
-
-export interface FakeGitHubHostOptions {
-  token: string
-  repositories: HostedRepositoryOptions[]
-  /** who the token is (`viewer`, the author of what it writes); default github-actions[bot] */
-  botLogin?: string | undefined
-  /** html_url origin (default https://github.com) */
-  serverUrl?: string | undefined
-  /** e.g. "/api/v3" for GitHub Enterprise Server (GraphQL then at /api/graphql) */
-  apiPrefix?: string | undefined
-  now?: (() => Date) | undefined
-  /** x-ratelimit-limit of the token (default 5000, an installation token) */
-  rateLimit?: number | undefined
-  /** the token's search limit per minute (GitHub: 30); unset = unlimited */
-  searchPerMinute?: number | undefined
-  /** delays every request (per repository: the repository's own `latencyMs`) */
-  latencyMs?: number | undefined
-  /** default `installation` */
-  tokenKind?: TokenKind | undefined
-  /** for `installation` tokens: no `permissions` key (default), or every flag false */
-  installationPermissions?: 'absent' | 'all-false' | undefined
-}
-
-/** A recorded request, with the repositories it was about (none: `viewer`; several: a search). */
-export interface HostRequest extends RecordedRequest {
-  /** `owner/repo` as the host serves it (as written when it serves no such repository); null when not exactly one */
-  repository: string | null
-  repositories: string[]
-}
-
-/**
- * One repository of the host: the single fake's handle (state and test controls are that
- * repository's), where `requests` are the host's requests about it, `fault`, `secondaryRateLimit`
- * and `primaryRateLimit` answer for requests about it only, `server` is the host's front server
- * (shared) and `close()` closes the whole host.
- */
-export interface HostedRepository extends FakeGitHub {
-  fullName: string
-  id: number
-  requests: HostRequest[]
-  access: RepositoryAccess
-  /** change what the token may do here from now on */
-  setAccess(access: RepositoryAccess): void
-}
-
-export interface FakeGitHubHost {
-  /** API base, e.g. http://127.0.0.1:PORT (plus apiPrefix) */
-  url: string
-  serverUrl: string
-  /** every request, in order, each with the repository it was about */
-  readonly requests: HostRequest[]
-  /** the handle of one served repository (case-insensitive); throws for one it does not serve */
-  repository(fullName: string): HostedRepository
-  /** the served repositories, `owner/repo`, in seed order */
-  repositories: string[]
-  /** a fault on any request (use `repository(x).fault` for one repository's) */
-  fault(match: FaultMatch, spec: FaultSpec): void
-  /** the token's secondary limit: the next `times` writes to ANY repository answer 403 */
-  secondaryRateLimit(times?: number, retryAfterSec?: number | null): void
-  /** the token's primary limit: the next `times` requests answer 403, remaining 0 */
-  primaryRateLimit(times?: number): void
-  setLatency(ms: number): void
-  server: FakeServer
-  close(): Promise<void>
-}
+export type {
+  FakeGitHubHost,
+  FakeGitHubHostOptions,
+  HostedRepository,
+  HostedRepositoryOptions,
+  HostRequest
+} from './github-host-types.js'
 
 interface Entry {
   full: string
@@ -150,9 +74,46 @@ const notFound = (): RouteResult =>
   json(404, { message: 'Not Found', documentation_url: DOCS, status: '404' })
 const badCredentials = (): RouteResult =>
   json(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' })
+/** POST …/issues and POST …/issues/{n}/comments: content creation, counted per token. */
+const isCreation = (r: RecordedRequest, prefix: string): boolean =>
+  r.method === 'POST' &&
+  new RegExp(`^${prefix}/(?:repos/[^/]+/[^/]+|repositories/\\d+)/issues(?:/\\d+/comments)?$`).test(
+    r.path
+  )
 // Hop-by-hop headers, and the token's rate headers (the host owns those).
 const DROPPED =
   /^(?:host|connection|keep-alive|transfer-encoding|content-length|date|x-ratelimit-.*|x-github-request-id)$/
+
+/** Sends a request on to a repository's own fake (at `origin`), and its answer back. */
+function relay(
+  agent: http.Agent,
+  origin: string,
+  ctx: RouteContext,
+  pathAndQuery = `${ctx.url.pathname}${ctx.url.search}`
+): Promise<RouteResult> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {}
+    for (const [k, v] of Object.entries(ctx.headers)) if (!DROPPED.test(k)) headers[k] = v
+    const req = http.request(
+      new URL(pathAndQuery, origin),
+      { method: ctx.method, headers, agent },
+      res => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('error', reject)
+        res.on('end', () => {
+          const out: Record<string, string> = {}
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined && !DROPPED.test(k)) out[k] = Array.isArray(v) ? v.join(', ') : v
+          const text = Buffer.concat(chunks).toString('utf8')
+          resolve({ status: res.statusCode ?? 502, headers: out, body: text || undefined })
+        })
+      }
+    )
+    req.on('error', reject)
+    req.end(ctx.rawBody.length > 0 ? ctx.rawBody : undefined)
+  })
+}
 
 export async function startFakeGitHubHost(opts: FakeGitHubHostOptions): Promise<FakeGitHubHost> {
   const prefix = (opts.apiPrefix ?? '').replace(/\/+$/, '')
@@ -166,6 +127,7 @@ export async function startFakeGitHubHost(opts: FakeGitHubHostOptions): Promise<
   let ids = 2_000_000_000
   const nextId = (): number => ++ids
   const agent = new http.Agent({ keepAlive: true })
+  const pace: { last?: number | undefined } = {}
   const entries: Entry[] = []
   const find = (full: string): Entry | undefined =>
     entries.find(e => e.full.toLowerCase() === full.toLowerCase())
@@ -201,30 +163,8 @@ export async function startFakeGitHubHost(opts: FakeGitHubHostOptions): Promise<
   })
   const api = `${front.url}${prefix}`
 
-  /** Sends the request on to the repository's own fake, and its answer back. */
   const forward = (e: Entry, ctx: RouteContext, pathAndQuery?: string): Promise<RouteResult> =>
-    new Promise((resolve, reject) => {
-      const headers: Record<string, string> = {}
-      for (const [k, v] of Object.entries(ctx.headers)) if (!DROPPED.test(k)) headers[k] = v
-      const target = new URL(
-        pathAndQuery ?? `${ctx.url.pathname}${ctx.url.search}`,
-        e.fake.server.url
-      )
-      const req = http.request(target, { method: ctx.method, headers, agent }, res => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('error', reject)
-        res.on('end', () => {
-          const out: Record<string, string> = {}
-          for (const [k, v] of Object.entries(res.headers))
-            if (v !== undefined && !DROPPED.test(k)) out[k] = Array.isArray(v) ? v.join(', ') : v
-          const text = Buffer.concat(chunks).toString('utf8')
-          resolve({ status: res.statusCode ?? 502, headers: out, body: text || undefined })
-        })
-      })
-      req.on('error', reject)
-      req.end(ctx.rawBody.length > 0 ? ctx.rawBody : undefined)
-    })
+    relay(agent, e.fake.server.url, ctx, pathAndQuery)
 
   /** Auth, visibility and write access, checked like GitHub before the repository's fake answers. */
   const admit = (e: Entry | undefined, ctx: RouteContext): RouteResult | Entry => {
@@ -236,6 +176,12 @@ export async function startFakeGitHubHost(opts: FakeGitHubHostOptions): Promise<
         documentation_url: DOCS,
         status: '403'
       })
+    if (opts.creationSpacingMs !== undefined && isCreation(ctx, prefix)) {
+      const at = Date.now()
+      if (pace.last !== undefined && at - pace.last < opts.creationSpacingMs)
+        return json(403, secondaryLimitFault(1, null).body)
+      pace.last = at
+    }
     return e
   }
 
@@ -376,10 +322,20 @@ export async function startFakeGitHubHost(opts: FakeGitHubHostOptions): Promise<
     return closed
   }
 
+  /**
+   * A request is a repository's when it is about it; the primary (first) repository, the one
+   * GITHUB_REPOSITORY names, also takes the token's requests about no served repository (viewer,
+   * unknown paths), so its handle sees what a single fake would.
+   */
+  const belongs = (r: RecordedRequest, e: Entry): boolean => {
+    const names = about(r)
+    return names.includes(e.full) || (e === entries[0] && !names.some(n => find(n)))
+  }
+
   const handle = (e: Entry): HostedRepository => {
     const scoped = (m: FaultMatch): FaultMatch => ({
       ...m,
-      when: r => about(r).includes(e.full) && (m.when ? m.when(r) : true)
+      when: r => belongs(r, e) && (m.when ? m.when(r) : true)
     })
     const { fake } = e
     return {
@@ -388,7 +344,7 @@ export async function startFakeGitHubHost(opts: FakeGitHubHostOptions): Promise<
       id: e.id,
       url: api,
       get requests() {
-        return tagged().filter(r => r.repositories.includes(e.full))
+        return tagged().filter(r => belongs(r, e))
       },
       get access() {
         return e.access
@@ -415,6 +371,7 @@ export async function startFakeGitHubHost(opts: FakeGitHubHostOptions): Promise<
       return handle(e)
     },
     repositories: entries.map(e => e.full),
+    creations: () => tagged().filter(r => isCreation(r, prefix)),
     fault: (m, f) => front.fault(m, f),
     secondaryRateLimit: (times = 1, retryAfterSec: number | null = 1) =>
       front.fault({ method: WRITES }, secondaryLimitFault(times, retryAfterSec)),

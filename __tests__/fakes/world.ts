@@ -8,6 +8,7 @@ import { startFakeLlm, type FakeLlm, type FakeLlmOptions } from './llm.js'
 import {
   startFakeGitHubHost,
   type FakeGitHubHost,
+  type FakeGitHubHostOptions,
   type HostedRepositoryOptions
 } from './github-host.js'
 import { seedScenario, type Seed } from './seed.js'
@@ -48,6 +49,8 @@ export interface WorldOptions {
    * apply to the host; `readOnly` becomes the primary repository's `access: 'read'`.
    */
   githubRepositories?: HostedRepositoryOptions[]
+  /** with `githubRepositories`: more of the host's options (tokenKind, creationSpacingMs, …) */
+  githubHost?: Partial<Omit<FakeGitHubHostOptions, 'token' | 'repositories'>>
   llm?: Partial<FakeLlmOptions>
 }
 
@@ -83,7 +86,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     ...options.github
   }
   const githubHost = options.githubRepositories
-    ? await startHost(primary, options.githubRepositories)
+    ? await startHost(primary, options.githubRepositories, options.githubHost)
     : undefined
   const github = githubHost
     ? githubHost.repository(`${primary.owner}/${primary.repo}`)
@@ -119,7 +122,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 /** The primary repository and the extra ones behind one GitHub API; the token's settings go to the host. */
 function startHost(
   primary: FakeGitHubOptions,
-  extra: HostedRepositoryOptions[]
+  extra: HostedRepositoryOptions[],
+  more: WorldOptions['githubHost']
 ): Promise<FakeGitHubHost> {
   const {
     token,
@@ -142,7 +146,8 @@ function startHost(
     rateLimit,
     searchPerMinute,
     latencyMs,
-    repositories: [{ ...seeds, access: readOnly ? 'read' : 'write' }, ...extra]
+    repositories: [{ ...seeds, access: readOnly ? 'read' : 'write' }, ...extra],
+    ...more
   })
 }
 
