@@ -179,6 +179,15 @@ export interface FakeGitHubOptions {
   searchPerMinute?: number | undefined
   /** a code repository: trees, contents, commits and GraphQL blame (github-code.ts) */
   code?: FakeCodeOptions | undefined
+  /**
+   * The origin this fake's URLs name (issue `url`, `Link` headers) when another server answers for
+   * it: the GitHub host (github-host.ts) serves several fakes behind one port. Default: its own.
+   */
+  apiOrigin?: string | undefined
+  /** the repository's id in `/repositories/{id}/…` links (the host gives each repository its own) */
+  repositoryId?: number | undefined
+  /** where issue, comment, label and event ids come from: a host shares one (GitHub's are global) */
+  nextId?: (() => number) | undefined
 }
 
 export interface GitHubDispatch {
@@ -276,12 +285,12 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
   const now = (): Date => (opts.now ? opts.now() : new Date())
   const serverUrl = (opts.serverUrl ?? 'https://github.com').replace(/\/+$/, '')
   const prefix = (opts.apiPrefix ?? '').replace(/\/+$/, '')
-  const repoId = 700_000_000 + (opts.owner.length * 31 + opts.repo.length * 7)
+  const repoId = opts.repositoryId ?? 700_000_000 + (opts.owner.length * 31 + opts.repo.length * 7)
   const rlLimit = opts.rateLimit ?? 1000
   const rl = { used: 0, reset: Math.floor(Date.now() / 1000) + 3600 }
   let seq = 2_000_000_000
   let reqSeq = 0
-  const nextId = (): number => ++seq
+  const nextId = opts.nextId ?? ((): number => ++seq)
 
   const issues: GitHubIssue[] = []
   const pulls: GitHubIssue[] = []
@@ -1364,10 +1373,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
           ])
     ]
   })
-  api = `${server.url}${prefix}`
+  api = `${opts.apiOrigin ?? server.url}${prefix}`
   seedAll()
 
-  const WRITES = ['POST', 'PATCH', 'PUT', 'DELETE']
   return {
     url: api,
     serverUrl,
@@ -1384,45 +1392,52 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
     setLatency: ms => server.setLatency(ms),
     close: () => server.close(),
     secondaryRateLimit(times = 1, retryAfterSec: number | null = 1) {
-      server.fault(
-        { method: WRITES },
-        {
-          status: 403,
-          times,
-          headers: retryAfterSec === null ? {} : { 'retry-after': String(retryAfterSec) },
-          body: {
-            message:
-              'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID C0DE:1A2B:3C4D5E:6F7A8B:67000000.',
-            documentation_url:
-              'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-            status: '403'
-          }
-        }
-      )
+      server.fault({ method: WRITES }, secondaryLimitFault(times, retryAfterSec))
     },
     primaryRateLimit(times = 1) {
-      server.fault(
-        {},
-        {
-          status: 403,
-          times,
-          headers: () => ({
-            'x-ratelimit-limit': String(rlLimit),
-            'x-ratelimit-remaining': '0',
-            'x-ratelimit-used': String(rlLimit),
-            'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 1),
-            'x-ratelimit-resource': 'core'
-          }),
-          body: {
-            message: 'API rate limit exceeded for installation ID 1.',
-            documentation_url:
-              'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
-            status: '403'
-          }
-        }
-      )
+      server.fault({}, primaryLimitFault(times, rlLimit))
     },
     issue: n => findItem(n),
     server
+  }
+}
+
+/** The methods GitHub counts as writes (secondary limits, read-only tokens). */
+export const WRITES = ['POST', 'PATCH', 'PUT', 'DELETE']
+
+/** GitHub's secondary rate limit answer (403, `retry-after` unless null), for `times` requests. */
+export function secondaryLimitFault(times: number, retryAfterSec: number | null): FaultSpec {
+  return {
+    status: 403,
+    times,
+    headers: retryAfterSec === null ? {} : { 'retry-after': String(retryAfterSec) },
+    body: {
+      message:
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID C0DE:1A2B:3C4D5E:6F7A8B:67000000.',
+      documentation_url:
+        'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+      status: '403'
+    }
+  }
+}
+
+/** GitHub's primary rate limit answer (403, remaining 0, reset in a second), for `times` requests. */
+export function primaryLimitFault(times: number, limit: number): FaultSpec {
+  return {
+    status: 403,
+    times,
+    headers: () => ({
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-used': String(limit),
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 1),
+      'x-ratelimit-resource': 'core'
+    }),
+    body: {
+      message: 'API rate limit exceeded for installation ID 1.',
+      documentation_url:
+        'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
+      status: '403'
+    }
   }
 }

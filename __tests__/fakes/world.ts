@@ -5,6 +5,12 @@
 import { startFakeSentry, type FakeSentry, type FakeSentryOptions } from './sentry.js'
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from './github.js'
 import { startFakeLlm, type FakeLlm, type FakeLlmOptions } from './llm.js'
+import {
+  startFakeGitHubHost,
+  type FakeGitHubHost,
+  type FakeGitHubHostOptions,
+  type HostedRepositoryOptions
+} from './github-host.js'
 import { seedScenario, type Seed } from './seed.js'
 import { seedCode } from './seed-code.js'
 import { run, type ActionIO, type RunOptions } from '../../src/main.js'
@@ -19,7 +25,10 @@ export interface World {
   now: Date
   seed: Seed
   sentry: FakeSentry
+  /** the primary repository (`repository`, GITHUB_REPOSITORY); hosted when `githubRepositories` is set */
   github: FakeGitHub
+  /** with `githubRepositories`: the one GitHub API serving the primary and the extra repositories */
+  githubHost?: FakeGitHubHost | undefined
   llm: FakeLlm
   /** Inputs by action.yml name, pointing at the fakes. */
   inputs: Record<string, string>
@@ -33,6 +42,15 @@ export interface WorldOptions {
   seed?: Seed
   sentry?: Partial<FakeSentryOptions>
   github?: Partial<FakeGitHubOptions>
+  /**
+   * More repositories on the same GitHub API (a fake GitHub host, github-host.ts): the world's
+   * `github` is then the primary repository's handle on it, `githubHost` the host. The token's
+   * settings in `github` (serverUrl, apiPrefix, botLogin, rateLimit, searchPerMinute, latencyMs)
+   * apply to the host; `readOnly` becomes the primary repository's `access: 'read'`.
+   */
+  githubRepositories?: HostedRepositoryOptions[]
+  /** with `githubRepositories`: more of the host's options (tokenKind, creationSpacingMs, …) */
+  githubHost?: Partial<Omit<FakeGitHubHostOptions, 'token' | 'repositories'>>
   llm?: Partial<FakeLlmOptions>
 }
 
@@ -51,7 +69,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     now: () => now,
     ...options.sentry
   })
-  const github = await startFakeGitHub({
+  const primary: FakeGitHubOptions = {
     owner: 'acme',
     repo: 'shop',
     token: GITHUB_TOKEN,
@@ -66,13 +84,20 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     ],
     code: code.code,
     ...options.github
-  })
+  }
+  const githubHost = options.githubRepositories
+    ? await startHost(primary, options.githubRepositories, options.githubHost)
+    : undefined
+  const github = githubHost
+    ? githubHost.repository(`${primary.owner}/${primary.repo}`)
+    : await startFakeGitHub(primary)
   const llm = await startFakeLlm({ apiKey: LLM_KEY, ...options.llm })
   return {
     now,
     seed,
     sentry,
     github,
+    githubHost,
     llm,
     inputs: {
       'sentry-token': SENTRY_TOKEN,
@@ -92,6 +117,38 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       await Promise.all([sentry.close(), github.close(), llm.close()])
     }
   }
+}
+
+/** The primary repository and the extra ones behind one GitHub API; the token's settings go to the host. */
+function startHost(
+  primary: FakeGitHubOptions,
+  extra: HostedRepositoryOptions[],
+  more: WorldOptions['githubHost']
+): Promise<FakeGitHubHost> {
+  const {
+    token,
+    serverUrl,
+    apiPrefix,
+    botLogin,
+    now,
+    rateLimit,
+    searchPerMinute,
+    latencyMs,
+    readOnly,
+    ...seeds
+  } = primary
+  return startFakeGitHubHost({
+    token,
+    serverUrl,
+    apiPrefix,
+    botLogin,
+    now,
+    rateLimit,
+    searchPerMinute,
+    latencyMs,
+    repositories: [{ ...seeds, access: readOnly ? 'read' : 'write' }, ...extra],
+    ...more
+  })
 }
 
 /** Everything one run said: outputs, log lines, warnings, the failure message and the summary. */
