@@ -9,7 +9,8 @@ import type { SentryIssue } from '../sentry/client.js'
 import type { Classified, ClassificationStage } from '../classify/stage.js'
 import type { CodeContext } from '../code/context.js'
 import type { Step } from '../plan/steps.js'
-import { failAll, type IssueResult } from '../report/results.js'
+import { failAll, row, type IssueResult } from '../report/results.js'
+import { isPermissionDenied } from '../github/errors.js'
 import { errorMessage } from '../report/error-message.js'
 import { eachLimited } from '../pipeline/concurrency.js'
 import { SentrySide, type WriteIO } from './io.js'
@@ -25,6 +26,8 @@ export interface ExecutorDeps {
   /** The run's time budget: once spent, no step that needs a classification is started. */
   budget?: { readonly exhausted: boolean }
   maxConcurrency: number
+  /** One repository of several (repository-map): a repository the token cannot write waits. */
+  oneOfMany?: boolean
   /** After each intake classification: how many are done (the CLI's progress line). */
   onProgress?: (done: number, total: number) => void
 }
@@ -57,7 +60,14 @@ export class Executor {
     const created: GitHubIssue[] = []
     // The same lines in a real run and in dry-run: the plan, step by step, before it is made.
     for (const step of steps) this.deps.io.log.info(`Plan: ${planLine(step)}`)
+    let denied: string | null = null
     for (const step of steps) {
+      // Once GitHub refused a write for want of permission, the rest of this repository's steps
+      // make no request: every write would be refused.
+      if (denied) {
+        rows.push(...this.refused(step, denied))
+        continue
+      }
       const inputs = await this.inputsOf(step, classified)
       if (inputs instanceof Error) {
         rows.push(...failAll(this.deps.io, step.sentry, `classification failed: ${inputs.message}`))
@@ -72,12 +82,37 @@ export class Executor {
         rows.push(...done.rows)
         if (done.created) created.push(done.created)
       } catch (error) {
+        if (isPermissionDenied(error)) {
+          denied = `not written: the token cannot write to ${step.repo} (${errorMessage(error)})`
+          if (this.deps.oneOfMany)
+            this.deps.io.log.warning(
+              `GitHub refused to let the token write to ${step.repo}: its Sentry issues wait. GITHUB_TOKEN reaches only the workflow's own repository; for others use a GitHub App installation token installed on them. (${errorMessage(error)})`,
+              'Repository not writable'
+            )
+          rows.push(...this.refused(step, denied))
+          continue
+        }
         rows.push(
           ...failAll(this.deps.io, step.sentry, `${failureContext(step)}${errorMessage(error)}`)
         )
       }
     }
     return { rows, created }
+  }
+
+  /**
+   * A step not made because GitHub refused an earlier write for want of permission: no request.
+   * One repository of many waits (skipped, the others go on); the only one fails the run.
+   */
+  private refused(step: Step, reason: string): IssueResult[] {
+    if (!this.deps.oneOfMany) return failAll(this.deps.io, step.sentry, reason)
+    return step.sentry.map(issue =>
+      row(issue, this.deps.io.redact, {
+        action: 'skipped',
+        githubIssue: step.target?.url ?? null,
+        reason
+      })
+    )
   }
 
   /**

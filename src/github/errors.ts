@@ -10,16 +10,24 @@ export interface RequestErrorLike {
 }
 
 /** Turns a GitHub failure into a sentence naming what to fix. */
+const PERMISSION = /not accessible by integration|must have (push|admin)|permission/i
+
+/**
+ * Whether GitHub refused a write for want of permission (not a rate limit), looking through the
+ * sentence `describeGitHubError` wrapped it in: the token cannot write to this repository.
+ */
+export function isPermissionDenied(error: unknown): boolean {
+  const e = ((error as { cause?: unknown } | null)?.cause ?? error) as RequestErrorLike
+  return e?.status === 403 && PERMISSION.test(e.message ?? '')
+}
+
 export function describeGitHubError(error: unknown, what: string, repository: string): Error {
   const e = error as RequestErrorLike
   const status = typeof e?.status === 'number' ? e.status : null
   let message: string
   if (status === 401)
     message = `GitHub answered 401 while ${what}: github-token is invalid or expired`
-  else if (
-    status === 403 &&
-    /not accessible by integration|must have (push|admin)|permission/i.test(e.message ?? '')
-  ) {
+  else if (status === 403 && PERMISSION.test(e.message ?? '')) {
     message = `GitHub answered 403 while ${what} in ${repository}: the token needs issues: write (add "permissions: issues: write" to the job)`
   } else if (status === 404) {
     message = `GitHub answered 404 while ${what}: repository ${repository} does not exist or the token cannot see it`

@@ -27,6 +27,8 @@ export interface TriageDeps {
   retryBaseMs?: number
   /** Sentry's code mappings into this run's repository (`repository-map: sentry`). */
   codeRoots?: ReadonlyArray<{ stackRoot: string; sourceRoot: string }>
+  /** This run is one repository of several (repository-map): one refusing writes does not fail it. */
+  oneOfMany?: boolean
   /** The run's clock: now in ms, and a wait. Real time unless a test gives its own. */
   clock?: Clock
 }

@@ -84,9 +84,24 @@ export async function readIntake(
       deps.log.debug(`Label history of #${gh.number} not read: ${errorMessage(error)}`)
     }
   }
+  // A link into another repository of the same server (a project moved, a map changed).
+  const server = `${deps.config.githubServerUrl}/`.toLowerCase()
+  const own = `${server}${deps.config.owner}/${deps.config.repo}/`.toLowerCase()
+  const elsewhere = new Map<string, string>()
+  for (const issue of candidates) {
+    if (links.has(issue.id)) continue
+    const other = issue.annotations
+      .map(a => a.url)
+      .find(url => {
+        const u = url.toLowerCase()
+        return u.startsWith(server) && !u.startsWith(own) && /\/issues\/\d+\/?$/.test(u)
+      })
+    if (other) elsewhere.set(issue.id, other)
+  }
   return {
     candidates,
     links,
+    elsewhere,
     forSignature: signature => tracked.forSignature(signature),
     labelledByAction
   }

@@ -101,6 +101,7 @@ async function runRoute(
     {
       ...deps,
       github,
+      oneOfMany: true,
       ...(codeMappings
         ? {
             codeRoots: codeMappings.filter(

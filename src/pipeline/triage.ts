@@ -118,6 +118,7 @@ export async function runTriage(
     ),
     ...(deps.budget ? { budget: deps.budget } : {}),
     maxConcurrency: config.maxConcurrency,
+    ...(deps.oneOfMany ? { oneOfMany: true } : {}),
     ...(log.onProgress ? { onProgress: log.onProgress } : {})
   })
   const done = await executor.execute(plan.checked.steps)

@@ -20,6 +20,11 @@ export interface IntakeRead {
   forSignature: (signature: string | null) => GitHubIssue | undefined
   /** Issues without a marker that the action labelled before (their label events say so). */
   labelledByAction: ReadonlySet<number>
+  /**
+   * Sentry issues whose link (Sentry's annotation) points at an issue of another repository: a
+   * project moved, or the map changed. They keep that issue, never get a second one.
+   */
+  elsewhere?: ReadonlyMap<string, string>
 }
 
 /** A Sentry issue intake leaves alone, and why. */
@@ -73,6 +78,9 @@ function leaveAlone(
   read: IntakeRead,
   config: IntakeConfig
 ): Skip | null {
+  const other = read.elsewhere?.get(issue.id)
+  if (!linked && other)
+    return { issue, githubIssue: other, reason: `linked to ${other} (another repository)` }
   if (linked && (hasTriageLabels(linked) || linked.marker?.applied)) {
     const person = changedByPerson(linked.labels, linked.marker?.applied)
     const kept = person.category || person.severity
