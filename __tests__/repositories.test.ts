@@ -5,6 +5,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction, startWorld, type World } from './fakes/world.js'
 import type { HostedRepositoryOptions } from './fakes/github-host.js'
+import { GitHubClient } from '../src/github/client.js'
+import { Budget } from '../src/http/retry.js'
 
 let world: World | undefined
 afterEach(async () => {
@@ -135,7 +137,7 @@ describe('repository-map', () => {
     expect(w.llm.stats.requests).toBe(0)
   })
 
-  it('writes to every repository share one pace (the token’s content-creation limit)', async () => {
+  it('creations across repositories keep the notifying-write spacing (the token’s content-creation limit)', async () => {
     world = await startWorld({
       githubRepositories: [
         { owner: 'acme', repo: 'web' },
@@ -159,6 +161,10 @@ describe('repository-map', () => {
       0
     )
     expect(creations).toHaveLength(opened)
+    // The notifying-write spacing (200 ms) holds between consecutive creations, across a change of
+    // repository too: one queue, not one per repository.
+    const gaps = creations.slice(1).map((c, i) => c.at - creations[i]!.at)
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(190)
   })
 
   it('a project moved to another repository keeps the issue it is linked to there: never opened twice', async () => {
@@ -194,6 +200,22 @@ describe('repository-map', () => {
       []
     )
     expect(w.githubHost!.repository('acme/pay').requests).toEqual([])
+  })
+})
+
+describe('one token, one pace', () => {
+  it('every repository is written through the same Octokit (one throttling queue, one write spacing)', () => {
+    const github = new GitHubClient({
+      token: 'ghs_x',
+      apiUrl: 'http://127.0.0.1:9',
+      owner: 'acme',
+      repo: 'shop',
+      timeoutMs: 1000,
+      budget: new Budget(60_000)
+    })
+    const web = github.forRepository('acme/web')
+    expect(web.repository).toBe('acme/web')
+    expect(web.octokit).toBe(github.octokit)
   })
 })
 
