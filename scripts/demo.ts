@@ -6,12 +6,24 @@ import { startWorld, runAction, SECRETS } from '../__tests__/fakes/world.js'
 import { renderTable } from '../src/render/summary.js'
 import type { ScenarioSeed } from '../__tests__/fakes/seed.js'
 
-const world = await startWorld()
-/** What the demo's workflow would set beyond the defaults: the follow-up closes, and owners are assigned. */
-const DEMO_INPUTS = { 'close-resolved': 'true', assign: 'codeowners' }
-// Blame is a GraphQL POST that only reads: not a write.
+// Two repositories behind one GitHub API: the web frontend's errors go to acme/web.
+const world = await startWorld({ githubRepositories: [{ owner: 'acme', repo: 'web' }] })
+/**
+ * What the demo's workflow would set beyond the defaults: the follow-up closes, owners are
+ * assigned, and the web frontend's issues are routed to their own repository.
+ */
+const DEMO_INPUTS = {
+  'close-resolved': 'true',
+  assign: 'codeowners',
+  'repository-map': 'web-frontend: acme/web',
+  // The code lives in one monorepo (acme/shop), whichever repository an issue goes to.
+  'code-repository': 'acme/shop'
+}
+// Blame (and who the token is) are GraphQL POSTs that only read: not writes.
 const writeCount = () =>
-  world.github.requests.filter(r => r.method !== 'GET' && !r.path.endsWith('/graphql')).length
+  (world.githubHost ?? world.github).requests.filter(
+    r => r.method !== 'GET' && !r.path.endsWith('/graphql')
+  ).length
 const shortIdOf = (id: string) => world.sentry.issues.find(i => i.id === id)?.shortId ?? id
 const out = (line = '') => process.stdout.write(`${line}\n`)
 try {
@@ -20,7 +32,7 @@ try {
     `  Sentry  ${world.sentry.url}  org acme, ${world.seed.issues.length} issues in ${world.seed.projects.length} projects`
   )
   out(
-    `  GitHub  ${world.github.url}  repo acme/shop (issue #7 already linked from Sentry's own integration)`
+    `  GitHub  ${world.github.url}  repos acme/shop (issue #7 already linked from Sentry's own integration) and acme/web (repository-map: web-frontend: acme/web)`
   )
   out(`  LLM     ${world.llm.url}  OpenAI-compatible chat completions`)
   out(

@@ -194,6 +194,12 @@ function followUpTable(report: TriageReport): string[] {
 
 /** A plain-text table for the log and the demo. */
 export function renderTable(report: TriageReport): string {
+  // With several repositories (repository-map) the GitHub column names the repository too.
+  const several = new Set(report.results.map(r => r.repository)).size > 1
+  const issueRef = (r: IssueResult) =>
+    r.githubIssue
+      ? `${several && r.repository ? r.repository : ''}#${r.githubIssue.split('/').pop()}`
+      : '-'
   const rows = report.results.map(r => [
     r.shortId,
     r.title.length > 48 ? `${r.title.slice(0, 47)}…` : r.title,
@@ -201,7 +207,7 @@ export function renderTable(report: TriageReport): string {
     r.severity ?? '-',
     r.classifier === 'llm' ? (r.model ?? 'llm') : (r.classifier ?? '-'),
     r.action,
-    r.githubIssue ? `#${r.githubIssue.split('/').pop()}` : '-'
+    issueRef(r)
   ])
   const header = ['Sentry', 'Title', 'Category', 'Severity', 'Classifier', 'Action', 'GitHub']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => (r[i] as string).length)))
