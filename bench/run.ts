@@ -22,6 +22,7 @@
  *   writing bound = read + max(tail, chain) + dup
  * Label listing (one GET) and the per-request CPU are left out: they can overlap or are not latency.
  */
+import { organizationFigures, renderOrganizationFigures } from './organization.js'
 import { renderWebhookFigures, webhookReadFigures } from './webhook.js'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -388,6 +389,12 @@ const FOLLOW_UP_M = 500
 // `npm run bench -- --only webhook`: just a webhook run's GitHub reads (issue #13; seconds).
 if (process.argv.includes('--only') && process.argv.includes('webhook')) {
   for (const l of renderWebhookFigures(await webhookReadFigures())) out(l)
+  process.exit(0)
+}
+
+// `npm run bench -- --only organization`: 40 projects → 8 repositories, 400 issues (issue #14).
+if (process.argv.includes('--only') && process.argv.includes('organization')) {
+  for (const l of renderOrganizationFigures(await organizationFigures(LAT, SHORT), LAT)) out(l)
   process.exit(0)
 }
 
@@ -762,6 +769,10 @@ out(codeLines.join('\n'))
 const followUpLines = renderFollowUpFigures(await followUpFigures(FOLLOW_UP_M, LAT, SHORT))
 md.push('## Follow-up pass (issue #7)', '', '```text', ...followUpLines, '```', '')
 out(followUpLines.join('\n'))
+// An organization routed to several repositories (issue #14).
+const organizationLines = renderOrganizationFigures(await organizationFigures(LAT, SHORT), LAT)
+md.push('## Many repositories (issue #14)', '', '```text', ...organizationLines, '```', '')
+out(organizationLines.join('\n'))
 // A webhook run's GitHub reads in a repository with a long history (issue #13).
 const webhookLines = renderWebhookFigures(await webhookReadFigures())
 md.push('## A run for one Sentry issue (issue #13)', '', '```text', ...webhookLines, '```', '')
