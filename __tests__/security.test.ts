@@ -64,7 +64,7 @@ afterEach(async () => {
 })
 
 const ALLOWED_LABEL =
-  /^(sentry|category:(authentication|database|network|logic|external-service|infrastructure|unknown)|severity:(critical|high|medium|low))$/
+  /^(sentry|fix-candidate|category:(authentication|database|network|logic|external-service|infrastructure|unknown)|severity:(critical|high|medium|low))$/
 
 // ---------------------------------------------------------------------------------------------
 // Sentry data that carries what must not travel. Assembled at runtime so that secret scanners

@@ -63,7 +63,7 @@ function readOwner(raw: unknown): SentryOwner | null {
   return null
 }
 
-const ownersSchema = z.unknown().transform((value): SentryOwner[] => {
+const ownersSchema = z.unknown().optional().transform((value): SentryOwner[] => {
   const items = Array.isArray(value) ? value : value ? [value] : []
   const owners = items.map(readOwner).filter((o): o is SentryOwner => o !== null)
   const seen = new Set<string>()
@@ -87,7 +87,7 @@ function webUrl(value: unknown): string | null {
 const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null)
 
 /** `sentryAppIssues` items `{displayName, webUrl}`; `integrationIssues` items `{key, url, displayName}`. */
-const linksSchema = z.unknown().transform((value): ExternalLink[] => {
+const linksSchema = z.unknown().optional().transform((value): ExternalLink[] => {
   if (!Array.isArray(value)) return []
   return value.flatMap(item => {
     if (!item || typeof item !== 'object') return []
