@@ -97,7 +97,9 @@ describe('signals in at no extra request', () => {
     expect(body).toContain('### What Sentry knows')
     expect(body).toMatch(/\*\*Sentry:\*\* priority medium · handled · new/)
     expect(body).toContain('[OPS-42](https://acme.atlassian.net/browse/OPS-42)')
-    expect(body).toMatch(/\*\*Fixability:\*\* medium \(by the LLM: Lock order is in the app code\.\)/)
+    expect(body).toMatch(
+      /\*\*Fixability:\*\* medium \(by the LLM: Lock order is in the app code\.\)/
+    )
     const prompt = world.llm.bodies
       .map(b => String(b.messages[1]?.content ?? ''))
       .find(c => c.includes('deadlock detected'))!
@@ -112,9 +114,9 @@ describe('signals in at no extra request', () => {
     // The release commits exist, the committers endpoint does not: blame names the suspects.
     expect(committersRequests(world).length).toBeGreaterThan(0)
     expect(blameRequests(world).length).toBeGreaterThan(0)
-    expect(world.github.issues.some(i => /Suspect commit\*\* \(last change/.test(i.body ?? ''))).toBe(
-      true
-    )
+    expect(
+      world.github.issues.some(i => /Suspect commit\*\* \(last change/.test(i.body ?? ''))
+    ).toBe(true)
   })
 })
 
