@@ -10,7 +10,6 @@ import { seedScenario, type ScenarioSeed } from './fakes/seed.js'
 import { seedCode, CODE_COMMITS } from './fakes/seed-code.js'
 import type { SentrySignalsSeed } from './fakes/sentry-signals.js'
 import { markerIds } from './support/world-checks.js'
-import { parseMarker } from '../src/track/marker.js'
 
 let world: World | undefined
 afterEach(async () => {
@@ -38,7 +37,8 @@ async function worldWith(
   const seed = seedScenario({ now })
   const { code, releases } = seedCode(seed)
   // Every commit of the demo repository shares one file map.
-  if (codeowners !== undefined) code.commits[0]!.files['.github/CODEOWNERS'] = codeowners
+  const files = code.commits[0]!.files
+  if (codeowners !== undefined && files) files['.github/CODEOWNERS'] = codeowners
   return startWorld({
     now,
     seed,

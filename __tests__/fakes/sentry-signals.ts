@@ -214,7 +214,10 @@ export function signalRoutes(kit: SentrySignalsKit): Route[] {
       return json(403, { detail: 'Seer is not enabled for this organization.' })
     if (ctx.method === 'POST') return json(402, { detail: 'No budget for Seer Autofix.' })
     const run = seed.autofix?.[ctx.params.id ?? '']
-    return json(200, run ? autofixAnswer(run.rootCause, run.status ?? 'COMPLETED') : { autofix: null })
+    return json(
+      200,
+      run ? autofixAnswer(run.rootCause, run.status ?? 'COMPLETED') : { autofix: null }
+    )
   }
   const listing =
     <T>(scopes: string[], all: () => T[], shape: (t: T) => unknown) =>

@@ -40,7 +40,10 @@ export function toFixability(value: unknown): Fixability | null {
 }
 
 /** The classification with Seer's fixability when Sentry scored the issue; else as it came. */
-export function withSeerFixability(c: Classification, score: number | null | undefined): Classification {
+export function withSeerFixability(
+  c: Classification,
+  score: number | null | undefined
+): Classification {
   const seer = fixabilityFromScore(score)
   if (!seer) return c
   return {

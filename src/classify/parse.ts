@@ -1,5 +1,11 @@
 import { z } from 'zod'
-import { toCategory, toSeverity, type Category, type Fixability, type Severity } from './taxonomy.js'
+import {
+  toCategory,
+  toSeverity,
+  type Category,
+  type Fixability,
+  type Severity
+} from './taxonomy.js'
 import { toFixability } from './fixability.js'
 
 export interface ParsedAnswer {
@@ -114,11 +120,7 @@ function keyValueLines(input: string): Record<string, string> | undefined {
     if (match) {
       lastKey = match[1] as string
       found[lastKey] = (match[2] as string).trim()
-    } else if (
-      lastKey &&
-      line.trim() !== '' &&
-      /cause|action|steps|^fix$/i.test(lastKey)
-    ) {
+    } else if (lastKey && line.trim() !== '' && /cause|action|steps|^fix$/i.test(lastKey)) {
       found[lastKey] = `${found[lastKey]} ${line.trim()}`.trim()
     }
   }

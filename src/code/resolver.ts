@@ -98,4 +98,3 @@ export class Resolver {
     return pending
   }
 }
-

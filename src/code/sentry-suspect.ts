@@ -41,7 +41,9 @@ export async function sentrySuspects(
     const outcome = await source.committers(request.project, request.eventId)
     if (outcome.ok) suspects.set(request.sentryId, outcome.suspect)
     else if (outcome.kind === 'no-commits')
-      debug(`Sentry names no suspect commit for ${request.sentryId} (${outcome.reason}): blame instead`)
+      debug(
+        `Sentry names no suspect commit for ${request.sentryId} (${outcome.reason}): blame instead`
+      )
     else refused ??= outcome.reason
   })
   return { suspects, refused }

@@ -212,7 +212,12 @@ export function parseLatestEvent(raw: unknown): {
         : null,
       stack,
       inAppFrames,
-      eventId: r.read(z.string().regex(/^[0-9a-f]{32}$/i), event.eventID ?? event.id, 'eventID', null)
+      eventId: r.read(
+        z.string().regex(/^[0-9a-f]{32}$/i),
+        event.eventID ?? event.id,
+        'eventID',
+        null
+      )
     },
     skipped: [...r.skipped]
   }

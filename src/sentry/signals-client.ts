@@ -71,10 +71,9 @@ function readSuspect(data: unknown): SentrySuspect | null {
       const c = commit as Record<string, unknown>
       if (typeof c.id !== 'string' || !SHA.test(c.id)) continue
       const a = (author && typeof author === 'object' ? author : {}) as Record<string, unknown>
-      const pr = (c.pullRequest && typeof c.pullRequest === 'object' ? c.pullRequest : {}) as Record<
-        string,
-        unknown
-      >
+      const pr = (
+        c.pullRequest && typeof c.pullRequest === 'object' ? c.pullRequest : {}
+      ) as Record<string, unknown>
       const prUrl = typeof pr.externalUrl === 'string' && /^https:\/\//.test(pr.externalUrl)
       const repo = (c.repository && typeof c.repository === 'object' ? c.repository : {}) as {
         name?: unknown
@@ -180,16 +179,20 @@ export class SentrySignalsClient {
 
   /** People's names by Sentry user id (never their e-mail): one listing (paged), for the whole run. */
   members(): Promise<NamesOutcome> {
-    return this.names('members/', item => {
-      const user = (item.user && typeof item.user === 'object' ? item.user : {}) as Record<
-        string,
-        unknown
-      >
-      return personName(user.name, item.name, user.username)
-    }, item => {
-      const user = item.user as { id?: unknown } | null | undefined
-      return typeof user?.id === 'string' || typeof user?.id === 'number' ? String(user.id) : null
-    })
+    return this.names(
+      'members/',
+      item => {
+        const user = (item.user && typeof item.user === 'object' ? item.user : {}) as Record<
+          string,
+          unknown
+        >
+        return personName(user.name, item.name, user.username)
+      },
+      item => {
+        const user = item.user as { id?: unknown } | null | undefined
+        return typeof user?.id === 'string' || typeof user?.id === 'number' ? String(user.id) : null
+      }
+    )
   }
 
   private async names(

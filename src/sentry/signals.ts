@@ -63,15 +63,18 @@ function readOwner(raw: unknown): SentryOwner | null {
   return null
 }
 
-const ownersSchema = z.unknown().optional().transform((value): SentryOwner[] => {
-  const items = Array.isArray(value) ? value : value ? [value] : []
-  const owners = items.map(readOwner).filter((o): o is SentryOwner => o !== null)
-  const seen = new Set<string>()
-  return owners.filter(o => {
-    const key = `${o.kind}:${o.actor}:${o.id}`
-    return !seen.has(key) && Boolean(seen.add(key))
+const ownersSchema = z
+  .unknown()
+  .optional()
+  .transform((value): SentryOwner[] => {
+    const items = Array.isArray(value) ? value : value ? [value] : []
+    const owners = items.map(readOwner).filter((o): o is SentryOwner => o !== null)
+    const seen = new Set<string>()
+    return owners.filter(o => {
+      const key = `${o.kind}:${o.actor}:${o.id}`
+      return !seen.has(key) && Boolean(seen.add(key))
+    })
   })
-})
 
 /** Only web links are kept: anything else is not a link a reader can follow. */
 function webUrl(value: unknown): string | null {
@@ -87,16 +90,19 @@ function webUrl(value: unknown): string | null {
 const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null)
 
 /** `sentryAppIssues` items `{displayName, webUrl}`; `integrationIssues` items `{key, url, displayName}`. */
-const linksSchema = z.unknown().optional().transform((value): ExternalLink[] => {
-  if (!Array.isArray(value)) return []
-  return value.flatMap(item => {
-    if (!item || typeof item !== 'object') return []
-    const i = item as Record<string, unknown>
-    const url = webUrl(i.webUrl) ?? webUrl(i.url)
-    if (!url) return []
-    return [{ title: text(i.displayName) ?? text(i.key) ?? text(i.title) ?? url, url }]
+const linksSchema = z
+  .unknown()
+  .optional()
+  .transform((value): ExternalLink[] => {
+    if (!Array.isArray(value)) return []
+    return value.flatMap(item => {
+      if (!item || typeof item !== 'object') return []
+      const i = item as Record<string, unknown>
+      const url = webUrl(i.webUrl) ?? webUrl(i.url)
+      if (!url) return []
+      return [{ title: text(i.displayName) ?? text(i.key) ?? text(i.title) ?? url, url }]
+    })
   })
-})
 
 const priority = z
   .enum(['low', 'medium', 'high'])

@@ -50,7 +50,8 @@ export function labelSpec(name: string) {
     return {
       name,
       color: '0e8a16',
-      description: 'Sentry triage: a small code change likely fixes it (fixability at or above fix-candidate)'
+      description:
+        'Sentry triage: a small code change likely fixes it (fixability at or above fix-candidate)'
     }
   const category = CATEGORIES.find(c => categoryLabel(c) === name)
   if (category)

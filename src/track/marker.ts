@@ -105,10 +105,8 @@ export function parseMarkerLine(line: string): Marker | null {
   try {
     const value = JSON.parse(line.slice(MARKER_PREFIX.length, -' -->'.length)) as unknown
     if (!value || typeof value !== 'object') return null
-    const { ids, sig, tier, applied, resolvedFor, state, upgradeTriedAt, fixCandidate } = value as Record<
-      string,
-      unknown
-    >
+    const { ids, sig, tier, applied, resolvedFor, state, upgradeTriedAt, fixCandidate } =
+      value as Record<string, unknown>
     if (!Array.isArray(ids) || ids.length === 0) return null
     if (!ids.every(id => typeof id === 'string' && SENTRY_ID.test(id))) return null
     const known = TIERS.find(t => t === tier)
