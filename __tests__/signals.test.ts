@@ -19,6 +19,8 @@ import { labelSpec } from '../src/track/labels.js'
 import { personName } from '../src/sentry/signals-client.js'
 import { classification, eventContext, sentryIssue } from './support/factories.js'
 import type { CodeContext } from '../src/code/context.js'
+import { buildReport, fixabilityLine } from '../eval/report.js'
+import type { EvalItem } from '../eval/dataset.js'
 
 const LISTED = {
   id: '4501',
@@ -364,5 +366,42 @@ describe('the body', () => {
       { mentionOwners: true, redact }
     )
     expect(same).toContain("GitHub's blame of the crash line names the same commit.")
+  })
+})
+
+describe('npm run eval', () => {
+  const item = (id: string, fixability?: 'high' | 'low') =>
+    ({
+      id,
+      split: 'tune',
+      round: 1,
+      category: 'Logic',
+      severity: 'High',
+      ambiguous: false,
+      reason: 'a test item',
+      issue: sentryIssue(),
+      event: null,
+      ...(fixability ? { fixability } : {})
+    }) as EvalItem
+  const prediction = (i: EvalItem, fixability: 'high' | 'low') => ({
+    item: i,
+    category: 'Logic' as const,
+    severity: 'High' as const,
+    fixability,
+    classifier: 'heuristic' as const
+  })
+
+  it('reports fixability agreement on the items labelled with one', () => {
+    const report = buildReport('t', [
+      prediction(item('a', 'high'), 'high'),
+      prediction(item('b', 'high'), 'low'),
+      prediction(item('c'), 'low')
+    ])
+    expect(fixabilityLine(report)).toBe('Fixability agreement: 50.0 % (1 of 2 labelled items)')
+  })
+
+  it('says "not labelled" rather than a figure when no item is', () => {
+    const report = buildReport('t', [prediction(item('c'), 'low')])
+    expect(fixabilityLine(report)).toMatch(/^Fixability: not labelled/)
   })
 })
