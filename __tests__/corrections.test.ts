@@ -249,7 +249,8 @@ describe('examples in the LLM prompt (over HTTP to the fake LLM)', () => {
     )
     // Inside the one untrusted JSON document that follows the "(untrusted data)" line.
     expect(text.indexOf('(untrusted data)')).toBeLessThan(text.indexOf('pastDecisions'))
-    expect(data.title).toBe('TypeError: x is undefined')
+    // The issue's own facts are in the same document (its title is the raised exception's line).
+    expect(data.exception).toEqual([{ type: 'TypeError', value: 'x is undefined' }])
   })
 
   it('keeps a hostile title as data: no mentions, no markup, no breakout, capped', async () => {

@@ -249,7 +249,8 @@ describe('model routing', () => {
     expect(String(body.messages[0]!.content)).toMatch(/untrusted data/)
     const user = String(body.messages[1]!.content)
     const facts = JSON.parse(user.slice(user.indexOf('{'))) as Record<string, unknown>
-    expect(facts).toHaveProperty('title')
+    // The title, or the exception it repeats (Sentry titles an error `Type: value`).
+    expect(facts.title ?? facts.exception).toBeDefined()
     expect(facts).toHaveProperty('level')
     expect(Array.isArray(facts.frames)).toBe(true)
     expect((facts.frames as string[]).length).toBeLessThanOrEqual(8)

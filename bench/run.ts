@@ -24,6 +24,7 @@
  */
 import { organizationFigures, renderOrganizationFigures } from './organization.js'
 import { renderWebhookFigures, webhookReadFigures } from './webhook.js'
+import { renderSignalsFigures, signalsFigures } from './signals.js'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { execSync } from 'node:child_process'
@@ -389,6 +390,13 @@ const FOLLOW_UP_M = 500
 // `npm run bench -- --only webhook`: just a webhook run's GitHub reads (issue #13; seconds).
 if (process.argv.includes('--only') && process.argv.includes('webhook')) {
   for (const l of renderWebhookFigures(await webhookReadFigures())) out(l)
+  process.exit(0)
+}
+
+// `npm run bench -- --only signals`: requests and tokens per new issue before and after what Sentry
+// already knows (issue #16; seconds).
+if (process.argv.includes('--only') && process.argv.includes('signals')) {
+  for (const l of renderSignalsFigures(await signalsFigures())) out(l)
   process.exit(0)
 }
 
@@ -777,5 +785,10 @@ out(organizationLines.join('\n'))
 const webhookLines = renderWebhookFigures(await webhookReadFigures())
 md.push('## A run for one Sentry issue (issue #13)', '', '```text', ...webhookLines, '```', '')
 out(webhookLines.join('\n'))
+
+// What Sentry already knows (issue #16): requests and tokens per new issue, before and after.
+const signalsLines = renderSignalsFigures(await signalsFigures())
+md.push('## What Sentry already knows (issue #16)', '', ...signalsLines, '')
+out(signalsLines.join('\n'))
 writeFileSync(join(ROOT, 'bench/results.md'), md.join('\n'))
 out('wrote bench/results.md')

@@ -15,6 +15,7 @@ import { createRedactor } from '../src/render/redact.js'
 import { LlmClient } from '../src/classify/llm.js'
 import { heuristicClassifier, llmClassifier, type Classifier } from '../src/classify/classifier.js'
 import { impactTier } from '../src/classify/routing.js'
+import { withSeerFixability } from '../src/classify/fixability.js'
 import { loadDataset, SPLITS, type EvalItem, type Split } from './dataset.js'
 import { buildReport, formatMisses, formatReport, type Prediction, type Report } from './report.js'
 
@@ -38,11 +39,16 @@ export async function classifyAll(
       const index = next++
       const item = items[index] as EvalItem
       const route = { ...impactTier(item.issue), model }
-      const c = await classifier.classify(item.issue, item.event, route)
+      // As a run does: Seer's score, where the item's issue carries one, is its fixability.
+      const c = withSeerFixability(
+        await classifier.classify(item.issue, item.event, route),
+        item.issue.signals?.seerFixabilityScore
+      )
       out[index] = {
         item,
         category: c.category,
         severity: c.severity,
+        ...(c.fixability ? { fixability: c.fixability } : {}),
         classifier: c.classifier,
         ...(c.fallbackReason !== undefined ? { fallbackReason: c.fallbackReason } : {})
       }

@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import { issueSchema, type EventContext, type SentryIssue } from '../src/sentry/client.js'
 import { parseLatestEvent } from '../src/sentry/event.js'
-import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../src/classify/taxonomy.js'
+import {
+  CATEGORIES,
+  FIXABILITIES,
+  SEVERITIES,
+  type Category,
+  type Fixability,
+  type Severity
+} from '../src/classify/taxonomy.js'
 
 export const DATASET_PATH = join(dirname(fileURLToPath(import.meta.url)), 'issues.jsonl')
 
@@ -27,6 +34,8 @@ export interface EvalItem {
   round: number
   category: Category
   severity: Severity
+  /** How surely a small code change fixes it, where the item is labelled so (most are not). */
+  fixability?: Fixability
   /** Labelled on purpose although another label is defensible; `alternative` says which. */
   ambiguous: boolean
   /**
@@ -61,6 +70,7 @@ const itemSchema = z
     round: z.number().int().min(1),
     category: z.enum(CATEGORIES),
     severity: z.enum(SEVERITIES),
+    fixability: z.enum(FIXABILITIES).optional(),
     ambiguous: z.boolean(),
     alternative: alternativeSchema.optional(),
     reason: z.string().min(10),

@@ -1,5 +1,11 @@
 /** The figures of one eval run, and their text form for `npm run eval`. */
-import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../src/classify/taxonomy.js'
+import {
+  CATEGORIES,
+  SEVERITIES,
+  type Category,
+  type Fixability,
+  type Severity
+} from '../src/classify/taxonomy.js'
 import { SPLITS, type EvalItem, type Split } from './dataset.js'
 import {
   accuracy,
@@ -16,6 +22,7 @@ export interface Prediction {
   item: EvalItem
   category: Category
   severity: Severity
+  fixability?: Fixability
   /** `heuristic` also when the LLM failed and the heuristic answered instead. */
   classifier: 'llm' | 'heuristic'
   fallbackReason?: string
@@ -41,6 +48,8 @@ export interface Report {
   severityMatrix: Confusion<Severity>
   fallbacks: number
   firstFallbackReason: string | null
+  /** Items labelled with a fixability, and how many of them the prediction agrees with. */
+  fixability: { labelled: number; agreed: number }
 }
 
 const categoryPairs = (ps: Prediction[]): Array<Pair<Category>> =>
@@ -102,8 +111,21 @@ export function buildReport(title: string, predictions: Prediction[]): Report {
     categoryMatrix: confusionMatrix(CATEGORIES, categoryPairs(predictions)),
     severityMatrix: confusionMatrix(SEVERITIES, severityPairs(predictions)),
     fallbacks: fallbacks.length,
-    firstFallbackReason: fallbacks[0]?.fallbackReason ?? null
+    firstFallbackReason: fallbacks[0]?.fallbackReason ?? null,
+    fixability: {
+      labelled: predictions.filter(p => p.item.fixability).length,
+      agreed: predictions.filter(p => p.item.fixability && p.fixability === p.item.fixability)
+        .length
+    }
   }
+}
+
+/** The fixability line: agreement where items are labelled, else says so (no figure invented). */
+export function fixabilityLine(report: Report): string {
+  const { labelled, agreed } = report.fixability
+  if (labelled === 0)
+    return `Fixability: not labelled (none of the ${report.splits.all.items} items carries a fixability label), so no agreement is reported.`
+  return `Fixability agreement: ${percent(agreed / labelled)} (${agreed} of ${labelled} labelled items)`
 }
 
 const SHORT: Record<string, string> = {
@@ -157,7 +179,9 @@ export function formatReport(report: Report): string {
     ...matrixLines(CATEGORIES, report.categoryMatrix),
     '',
     'Severity confusion matrix (all items)',
-    ...matrixLines(SEVERITIES, report.severityMatrix)
+    ...matrixLines(SEVERITIES, report.severityMatrix),
+    '',
+    fixabilityLine(report)
   ]
   if (report.fallbacks > 0) {
     lines.push(

@@ -5,9 +5,39 @@
 import { startWorld, runAction, SECRETS } from '../__tests__/fakes/world.js'
 import { renderTable } from '../src/render/summary.js'
 import type { ScenarioSeed } from '../__tests__/fakes/seed.js'
+import type { SentrySignalsSeed } from '../__tests__/fakes/sentry-signals.js'
+
+/** What Sentry already knows in the demo: owners, Seer's score and root cause, a link, a suspect commit. */
+const DEMO_SIGNALS: SentrySignalsSeed = {
+  owners: {
+    '6012345001': [{ type: 'ownershipRule', owner: 'team:51' }]
+  },
+  // checkout-api@2.15.0's commits are in Sentry: its committers endpoint names the suspect commit.
+  committers: {
+    '6012345008': {
+      sha: '000000b2000000b2000000b2000000b2000000b2',
+      message: 'Stack promotions',
+      author: { name: 'Alice Example', email: 'alice@acme.example' }
+    }
+  },
+  teams: [{ id: '51', slug: 'checkout-team', name: 'Checkout' }],
+  fixability: { '6012345001': 0.71 },
+  autofix: {
+    '6012345001': {
+      rootCause:
+        'Two checkout workers update the same order rows in opposite order inside one transaction.'
+    }
+  },
+  integrationIssues: {
+    '6012345001': [{ key: 'OPS-42', url: 'https://acme.atlassian.net/browse/OPS-42' }]
+  }
+}
 
 // Two repositories behind one GitHub API: the web frontend's errors go to acme/web.
-const world = await startWorld({ githubRepositories: [{ owner: 'acme', repo: 'web' }] })
+const world = await startWorld({
+  sentry: { signals: DEMO_SIGNALS },
+  githubRepositories: [{ owner: 'acme', repo: 'web' }]
+})
 /**
  * What the demo's workflow would set beyond the defaults: the follow-up closes, owners are
  * assigned, and the web frontend's issues are routed to their own repository.
@@ -64,7 +94,13 @@ try {
     )
     const body = (shown.body ?? '').split('\n')
     const code = body.findIndex(l => l === '### Code')
-    const excerpt = [...body.slice(2, 9), '…', ...(code >= 0 ? body.slice(code, code + 9) : [])]
+    const signals = body.findIndex(l => l === '### What Sentry knows')
+    const excerpt = [
+      ...body.slice(2, 9),
+      '…',
+      ...(signals >= 0 ? body.slice(signals, code >= 0 ? code : signals + 9) : []),
+      ...(code >= 0 ? body.slice(code, code + 9) : [])
+    ]
     out(excerpt.map(l => `  | ${l}`).join('\n'))
   }
 

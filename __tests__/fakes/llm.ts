@@ -72,6 +72,9 @@ export interface Classification {
   rootCause: string
   suggestedAction: string
   confidence: number
+  /** only when the system prompt asks for it (a model answers the keys it is asked for) */
+  fixability?: 'high' | 'medium' | 'low'
+  fixabilityReason?: string
 }
 
 export interface FakeLlmOptions {
@@ -319,7 +322,29 @@ export function classifyPrompt(body: ChatRequestBody): Classification {
       rootCause = `The cause of "${shorten(title || v, 80)}" in ${culprit} cannot be determined from the event alone.`
       suggestedAction = `Inspect the full event and breadcrumbs in Sentry and try to reproduce the problem locally.`
   }
-  return { category, severity, rootCause, suggestedAction, confidence }
+  const asked = body.messages.some(m => m.role === 'system' && /"fixability"/.test(messageText(m)))
+  return {
+    category,
+    severity,
+    rootCause,
+    suggestedAction,
+    confidence,
+    ...(asked ? fixabilityOf(category, all) : {})
+  }
+}
+
+/** The stand-in's judgement of fixability: a defect in the app's own code is fixable, the rest less so. */
+function fixabilityOf(
+  category: Classification['category'],
+  all: string
+): { fixability: 'high' | 'medium' | 'low'; fixabilityReason: string } {
+  if (category === 'Logic')
+    return { fixability: 'high', fixabilityReason: 'A guard or type fix in the app code.' }
+  if (category === 'Database' && /deadlock/i.test(all))
+    return { fixability: 'medium', fixabilityReason: 'Lock order is in the app code.' }
+  if (category === 'Authentication' || category === 'Database')
+    return { fixability: 'medium', fixabilityReason: 'Partly code, partly configuration.' }
+  return { fixability: 'low', fixabilityReason: 'Outside the app code.' }
 }
 
 /** DEFAULT responder: a JSON string `{"category","severity","rootCause","suggestedAction","confidence"}` */

@@ -71,6 +71,8 @@ export type {
   SentryInstallationSeed
 } from './sentry-links.js'
 import { releaseRoute, type SentryReleaseInput } from './sentry-releases.js'
+import { applySignals, signalRoutes, type SentrySignalsSeed } from './sentry-signals.js'
+export type { SentrySignalsSeed } from './sentry-signals.js'
 
 // ---------------------------------------------------------------------------------------------
 // types
@@ -227,6 +229,8 @@ export interface FakeSentryOptions {
    * PlatformExternalIssue.get_annotations_for_group_list) instead of `{displayName, url}` (SENTRY-OAS)
    */
   legacyAnnotations?: boolean | undefined
+  /** Sentry's owners, links, Seer, committers, teams and members (sentry-signals.ts) */
+  signals?: SentrySignalsSeed | undefined
 }
 
 export interface SentryIssueUpdate {
@@ -249,6 +253,8 @@ export interface FakeSentry {
   externalIssues: SentryExternalIssue[]
   /** every accepted `PUT /issues/{id}/`, in order */
   issueUpdates: SentryIssueUpdate[]
+  /** what Sentry knows (owners, Seer, committers …): mutable between runs */
+  signals: SentrySignalsSeed
   /** test control: resolved (`substatus` null); statusDetails per options */
   resolve(id: string, o?: ResolveOptions): SentryIssue
   /** test control: archived = status `ignored` (default substatus archived_until_escalating) */
@@ -931,6 +937,7 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
   const issueUpdates: SentryIssueUpdate[] = []
   let externalIssueForbidden = opts.externalIssueForbidden ?? false
   const noAccess = new Set(opts.noAccessProjectIds ?? [])
+  const signals: SentrySignalsSeed = opts.signals ?? {}
   const isLinked = (i: SentryIssue): boolean =>
     i.annotations.length > 0 || externalIssues.some(e => e.issueId === i.id)
   /** the issue as the API shows it: external issues join `annotations`; `expand=sentryAppIssues` */
@@ -951,6 +958,7 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     ]
     if (expand.includes('sentryAppIssues')) out.sentryAppIssues = mine.map(publicExternalIssue)
     if (expand.includes('integrationIssues')) out.integrationIssues = []
+    applySignals(out, i, expand, signals)
     return out
   }
 
@@ -1197,7 +1205,7 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     const issue = findIssue(ctx.params.id ?? '')
     if (!issue) return json(404, DETAIL_404)
     return json(200, {
-      ...publicIssue(issue),
+      ...publicIssue(issue, [], ctx.query.getAll('expand')),
       activity: [
         ...(activityLog.get(issue.id) ?? []).map((a, n) => ({
           id: String(n + 1),
@@ -1400,7 +1408,21 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
       { method: 'GET', pattern: `${base}/issues/:id/notes/`, handler: listComments },
       { method: 'POST', pattern: `${base}/issues/:id/comments/`, handler: postComment },
       { method: 'POST', pattern: `${base}/issues/:id/notes/`, handler: postComment },
-      releaseRoute(base, opts)
+      releaseRoute(base, opts),
+      ...signalRoutes({
+        org: opts.org,
+        token: opts.token,
+        seed: signals,
+        issues,
+        events,
+        releases: opts.releases ?? [],
+        hasScope,
+        paginate: (ctx, all) => {
+          const per = Number(ctx.query.get('per_page') ?? '100')
+          const size = Math.max(1, Math.min(opts.pageSize ?? 100, Number.isFinite(per) ? per : 100))
+          return paginate(ctx, all, size, opts.shortPages)
+        }
+      })
     ]
   })
 
@@ -1414,6 +1436,7 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     installations,
     externalIssues,
     issueUpdates,
+    signals,
     resolve(id, o) {
       const i = mustFind(id)
       resolveIssue(i, o)

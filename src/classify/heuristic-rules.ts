@@ -1,4 +1,4 @@
-import type { Category } from './taxonomy.js'
+import type { Category, Fixability } from './taxonomy.js'
 import { LIBRARY_RULES } from './rules/library.js'
 import { RUNTIME_RULES } from './rules/runtime.js'
 import { WORD_RULES } from './rules/words.js'
@@ -28,6 +28,8 @@ export interface Rule {
   /** A more precise root cause than the category's; the culprit is appended. */
   cause?: string
   action?: string
+  /** How surely a small code change fixes what this rule matches; the heuristic says low without it. */
+  fixability?: Fixability
 }
 
 /** What the heuristic says for a category when the matching rule has nothing more precise. */

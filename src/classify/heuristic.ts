@@ -156,6 +156,9 @@ export function classifyWithTables(
       'Open the Sentry issue, read the latest event and its breadcrumbs, and assign an owner.',
     classifier: 'heuristic',
     model: null,
+    // The rules cannot tell how hard a fix is: low, unless a rule knows better.
+    fixability: rule?.fixability ?? 'low',
+    fixabilitySource: 'heuristic',
     ...(fallbackReason ? { fallbackReason } : {})
   }
 }

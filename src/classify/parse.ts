@@ -1,16 +1,29 @@
 import { z } from 'zod'
-import { toCategory, toSeverity, type Category, type Severity } from './taxonomy.js'
+import {
+  toCategory,
+  toSeverity,
+  type Category,
+  type Fixability,
+  type Severity
+} from './taxonomy.js'
+import { toFixability } from './fixability.js'
 
 export interface ParsedAnswer {
   category: Category
   severity: Severity
   rootCause: string
   suggestedAction: string
+  /** Absent when the answer has none or an unknown one: it never fails the answer. */
+  fixability?: Fixability
+  fixabilityReason?: string
+  fixabilitySource?: 'llm'
 }
 
 export type ParseResult = { ok: true; value: ParsedAnswer } | { ok: false; reason: string }
 
 const MAX_TEXT = 1_000
+/** The fixability reason is one line. */
+const MAX_REASON = 200
 
 const text = z.unknown().transform(v =>
   typeof v === 'string'
@@ -49,7 +62,9 @@ const answerSchema = z.record(z.string(), z.unknown()).transform(record => {
         'remediation',
         'recommendation'
       )
-    )
+    ),
+    fixability: pick('fixability', 'fixable'),
+    fixabilityReason: text.parse(pick('fixabilityreason', 'fixabilitywhy'))
   }
 })
 
@@ -99,13 +114,13 @@ function keyValueLines(input: string): Record<string, string> | undefined {
   for (const rawLine of input.split(/\r?\n/)) {
     const line = rawLine.replace(/^[\s>*#-]+/, '').replace(/\*\*/g, '')
     const match =
-      /^(category|severity|priority|root[ _-]?cause|cause|suggested[ _-]?actions?|actions?|next steps|fix)\s*[:=–-]\s*(.*)$/i.exec(
+      /^(category|severity|priority|root[ _-]?cause|cause|suggested[ _-]?actions?|actions?|next steps|fixability[ _-]?reason|fixability|fix)\s*[:=–-]\s*(.*)$/i.exec(
         line
       )
     if (match) {
       lastKey = match[1] as string
       found[lastKey] = (match[2] as string).trim()
-    } else if (lastKey && line.trim() !== '' && /cause|action|steps|fix/i.test(lastKey)) {
+    } else if (lastKey && line.trim() !== '' && /cause|action|steps|^fix$/i.test(lastKey)) {
       found[lastKey] = `${found[lastKey]} ${line.trim()}`.trim()
     }
   }
@@ -153,13 +168,22 @@ export function parseAnswer(content: string | null | undefined): ParseResult {
     }
   if (!answer.rootCause || !answer.suggestedAction)
     return { ok: false, reason: 'root cause or suggested action missing' }
+  const fixability = toFixability(answer.fixability)
+  const reason = answer.fixabilityReason.split(/\r?\n/)[0] ?? ''
   return {
     ok: true,
     value: {
       category,
       severity,
       rootCause: cap(answer.rootCause),
-      suggestedAction: cap(answer.suggestedAction)
+      suggestedAction: cap(answer.suggestedAction),
+      ...(fixability
+        ? {
+            fixability,
+            fixabilitySource: 'llm' as const,
+            ...(reason.trim() ? { fixabilityReason: cap(reason).slice(0, MAX_REASON) } : {})
+          }
+        : {})
     }
   }
 }

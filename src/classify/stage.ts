@@ -8,6 +8,7 @@ import { routeIssue, type Route } from './routing.js'
 import type { Classification } from './taxonomy.js'
 import { errorMessage } from '../report/error-message.js'
 import { similarCorrections, type Correction } from './corrections.js'
+import { withSeerFixability } from './fixability.js'
 
 export interface Classified {
   classification: Classification
@@ -54,7 +55,9 @@ export class ClassificationStage {
     const route = routeIssue(issue, config.models, config.routing)
     const examples = similarCorrections(issue, event, this.corrections)
     for (const example of examples) this.usedCorrections.add(example.number)
-    const classification = await classifier.classify(issue, event, route, { examples })
+    const answer = await classifier.classify(issue, event, route, { examples })
+    // Seer's own score, when Sentry has one, is the fixability (Sentry's thresholds).
+    const classification = withSeerFixability(answer, issue.signals?.seerFixabilityScore)
     return { classification, route, event }
   }
 }

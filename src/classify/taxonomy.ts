@@ -18,6 +18,10 @@ export type Severity = (typeof SEVERITIES)[number]
 
 export type ClassifierKind = 'llm' | 'heuristic'
 
+/** How surely a small code change fixes the issue: what the `fix-candidate` label is decided on. */
+export const FIXABILITIES = ['high', 'medium', 'low'] as const
+export type Fixability = (typeof FIXABILITIES)[number]
+
 /** What the action knows about one Sentry issue after classification. */
 export interface Classification {
   category: Category
@@ -31,6 +35,12 @@ export interface Classification {
   fallbackReason?: string
   /** The GitHub issue whose correction by a person gave these labels (heuristic only). */
   correctedOn?: number
+  /** From Seer's score when Sentry has one, else the LLM's answer or the heuristic's rules. */
+  fixability?: Fixability
+  /** One line: why that fixability (Seer's score, or the LLM's reason). */
+  fixabilityReason?: string
+  /** Who judged the fixability. */
+  fixabilitySource?: 'seer' | 'llm' | 'heuristic'
 }
 
 const CATEGORY_SYNONYMS: Record<string, Category> = {

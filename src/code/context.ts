@@ -1,19 +1,21 @@
 import type { Config } from '../config/config.js'
 import type { EventContext, EventFrame } from '../sentry/event.js'
 import { blameLines, type BlameRequest, type SuspectCommit } from './blame.js'
-import {
-  CODEOWNERS_PATHS,
-  ownersOf,
-  parseCodeOwners,
-  type CodeOwnersFile,
-  type Owners
-} from './codeowners.js'
-import { resolveReleaseCommit, type ReleaseCommit, type ReleaseSource } from './commit.js'
-import { mapFrame, PathIndex, type CodeRoot } from './paths.js'
+import { ownersOf, type Owners } from './codeowners.js'
+import type { ReleaseCommit, ReleaseSource } from './commit.js'
+import { mapFrame, type CodeRoot, type PathIndex } from './paths.js'
 import { commitLink, permalink } from './permalinks.js'
-import { CodeAccessError, RepoReader, type CodeProblemKind, type Octokit } from './repo.js'
-import { CodeWarnings, type CodeWarning } from './missing-pieces.js'
+import type { CodeProblemKind, Octokit } from './repo.js'
+import type { CodeWarning } from './missing-pieces.js'
 import { eachLimited } from '../pipeline/concurrency.js'
+import {
+  blameNeeded,
+  withSentrySuspects,
+  type CommittersRequest,
+  type CommittersSource,
+  type SentrySuspect
+} from './sentry-suspect.js'
+import { Resolver } from './resolver.js'
 
 export type { CodeWarning } from './missing-pieces.js'
 export type { Owners } from './codeowners.js'
@@ -56,11 +58,15 @@ export interface CodeContext {
   /** The crash file's owners from CODEOWNERS, and the file and pattern that named them. */
   owners: (Owners & { file: string; pattern: string }) | null
   suspect: SuspectCommit | null
+  /** Sentry's suspect commit (its committers endpoint), with a link at `code-repository`. */
+  sentrySuspect?: (SentrySuspect & { url: string }) | null
 }
 
 export interface CodeContextItem {
   sentryId: string
   event: EventContext | null
+  /** The Sentry project's slug: Sentry's committers endpoint is asked by project and event. */
+  project?: string
 }
 
 export interface CodeContextDeps {
@@ -69,7 +75,11 @@ export interface CodeContextDeps {
   octokit: Octokit
   /** `SentryClient` (its `getRelease`), or null to skip Sentry's release lookup. */
   sentry: ReleaseSource | null
+  /** `SentryClient.signals()`: Sentry's suspect commit where it has the release's commits. */
+  committers?: CommittersSource | null
   debug?: (message: string) => void
+  /** One warning for a kind of Sentry refusal (the committers endpoint). */
+  warn?: (message: string) => void
   blameTimeoutMs?: number
   /** Sentry's code mappings for this repository (`repository-map: sentry`): tried first. */
   roots?: readonly CodeRoot[]
@@ -91,77 +101,6 @@ function emptyContext(inAppFrames: boolean): CodeContext {
     crash: null,
     owners: null,
     suspect: null
-  }
-}
-
-/** Per-run state: every commit, tree and CODEOWNERS is read once, whatever number of issues share it. */
-class Resolver {
-  readonly reader: RepoReader
-  readonly warnings: CodeWarnings
-  private readonly commits = new Map<string, Promise<ReleaseCommit>>()
-  private readonly indexes = new Map<string, Promise<PathIndex>>()
-  private readonly owners = new Map<
-    string,
-    Promise<{ file: string; rules: CodeOwnersFile } | null>
-  >()
-  /** Once the token is refused, no more code requests are made in this run. */
-  denied = false
-
-  constructor(private readonly deps: CodeContextDeps) {
-    this.reader = new RepoReader(deps.octokit, deps.config.code.owner, deps.config.code.repo)
-    this.warnings = new CodeWarnings(this.reader.repository)
-  }
-
-  fail(error: unknown, issue: string): void {
-    if (error instanceof CodeAccessError) {
-      if (error.kind === 'permission') this.denied = true
-      this.warnings.add(error.kind, issue, error.message)
-    } else this.warnings.add('unavailable', issue, String((error as Error)?.message ?? error))
-  }
-
-  commit(release: string | null): Promise<ReleaseCommit> {
-    const key = release ?? ''
-    let pending = this.commits.get(key)
-    if (!pending) {
-      pending = resolveReleaseCommit(this.reader, this.deps.sentry, release)
-      this.commits.set(key, pending)
-    }
-    return pending
-  }
-
-  index(sha: string, issue: string): Promise<PathIndex> {
-    let pending = this.indexes.get(sha)
-    if (!pending) {
-      pending = this.reader.tree(sha).then(tree => {
-        if (tree.truncated) this.warnings.add('tree-truncated', issue, sha)
-        this.treePaths.set(sha, new Set(tree.paths))
-        return new PathIndex(tree.paths, this.deps.config.code, this.deps.roots)
-      })
-      this.indexes.set(sha, pending)
-    }
-    return pending
-  }
-
-  private readonly treePaths = new Map<string, Set<string>>()
-
-  /** The first CODEOWNERS GitHub would use, found in the tree: one contents read, or none. */
-  codeOwners(sha: string, issue: string): Promise<{ file: string; rules: CodeOwnersFile } | null> {
-    let pending = this.owners.get(sha)
-    if (!pending) {
-      const paths = this.treePaths.get(sha) ?? new Set<string>()
-      const file = CODEOWNERS_PATHS.find(p => paths.has(p))
-      pending = file
-        ? this.reader.file(file, sha).then(content => {
-            if (content === null) return null
-            const rules = parseCodeOwners(content)
-            if (rules.problems.length > 0)
-              this.warnings.add('codeowners-invalid', issue, `${file} ${rules.problems[0]}`)
-            return { file, rules }
-          })
-        : Promise.resolve(null)
-      this.owners.set(sha, pending)
-    }
-    return pending
   }
 }
 
@@ -191,7 +130,8 @@ async function contextFor(
   r: Resolver,
   deps: CodeContextDeps,
   item: CodeContextItem,
-  blame: Array<BlameRequest & { sentryId: string }>
+  blame: Array<BlameRequest & { sentryId: string }>,
+  committers: CommittersRequest[]
 ): Promise<CodeContext> {
   const event = item.event
   if (!event?.inAppFrames) return emptyContext(false)
@@ -210,6 +150,14 @@ async function contextFor(
       .slice(-MAX_FRAMES)
       .map(f => codeFrame(f, index, commit, deps))
     const crash = frames.at(-1) ?? null
+    // Sentry's suspect commit needs no file of ours: asked wherever Sentry has the release's commits.
+    if (
+      deps.committers &&
+      item.project &&
+      event.eventId &&
+      (await r.releaseHasCommits(event.release))
+    )
+      committers.push({ sentryId: item.sentryId, project: item.project, eventId: event.eventId })
     const context: CodeContext = {
       ...emptyContext(true),
       commit: {
@@ -263,6 +211,7 @@ export async function resolveCodeContexts(
   if (!deps.config.codeLinks && deps.config.assign.length === 0) return { contexts, warnings: [] }
   const r = new Resolver(deps)
   const blame: Array<BlameRequest & { sentryId: string }> = []
+  const committers: CommittersRequest[] = []
   // Distinct releases are looked up a few at a time (their failures are cached and met below).
   const releases = [
     ...new Set(items.flatMap(i => (i.event?.inAppFrames ? [i.event.release ?? ''] : [])))
@@ -277,15 +226,17 @@ export async function resolveCodeContexts(
   for (const item of items) {
     // Without a stack there is nothing to link, and nothing to explain.
     if (item.event && item.event.stack.length > 0)
-      contexts.set(item.sentryId, await contextFor(r, deps, item, blame))
+      contexts.set(item.sentryId, await contextFor(r, deps, item, blame, committers))
   }
-  if (blame.length > 0 && !r.denied) {
-    const unique = [...new Map(blame.map(b => [`${b.sha}:${b.path}:${b.line}`, b])).values()]
+  const fromSentry = await withSentrySuspects(deps, contexts, committers)
+  const blamed = blame.filter(b => blameNeeded(b.sentryId, fromSentry, deps.config.assign))
+  if (blamed.length > 0 && !r.denied) {
+    const unique = [...new Map(blamed.map(b => [`${b.sha}:${b.path}:${b.line}`, b])).values()]
     const outcomes = await blameLines(r.reader, unique, deps.blameTimeoutMs ?? BLAME_TIMEOUT_MS)
     unique.forEach((request, i) => {
       const outcome = outcomes[i]
       if (!outcome) return
-      for (const b of blame.filter(
+      for (const b of blamed.filter(
         x => x.sha === request.sha && x.path === request.path && x.line === request.line
       )) {
         const context = contexts.get(b.sentryId)

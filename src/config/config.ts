@@ -6,6 +6,7 @@ import {
   baseUrlInput,
   booleanInput,
   durationInput,
+  globsInput,
   integerInput,
   labelsInput,
   list,
@@ -71,6 +72,8 @@ export const DEFAULTS = {
   'code-links': 'true',
   'code-repository': '',
   'mention-owners': 'false',
+  'fix-candidate': 'high',
+  'fix-candidate-exclude': '**/auth/**, **/billing/**, **/migrations/**',
   'max-cost-usd': '',
   'learn-from-corrections': 'true',
   'repository-map': '',
@@ -166,6 +169,11 @@ const schema = z.object({
     })
     .transform(s => s || null),
   'mention-owners': booleanInput,
+  'fix-candidate': z
+    .string()
+    .transform(s => s.trim().toLowerCase())
+    .pipe(z.enum(['high', 'medium', 'low', 'off'], { error: 'must be high, medium, low or off' })),
+  'fix-candidate-exclude': globsInput,
   'max-cost-usd': z
     .string()
     .transform(s => s.trim())

@@ -137,6 +137,25 @@ export const loginsInput = z
     )
   )
 
+/**
+ * Path globs (`**` any directories, `*` any characters but `/`, `?` one), comma- or
+ * newline-separated, matched against repository paths.
+ */
+export const globsInput = z
+  .string()
+  .transform(list)
+  .pipe(
+    z.array(
+      z
+        .string()
+        .max(200, { error: 'each glob must be at most 200 characters' })
+        .regex(/^[^\s\\]+$/, {
+          error:
+            'each entry must be a path glob without spaces or backslashes, e.g. **/auth/**, src/billing/*.ts'
+        })
+    )
+  )
+
 export const slugsInput = z
   .string()
   .transform(list)

@@ -13,6 +13,11 @@ import { classifiedRow, type IssueResult } from '../report/results.js'
 import { answerMayBeLost } from '../github/errors.js'
 import { errorMessage } from '../report/error-message.js'
 import type { SentrySide, WriteIO } from './io.js'
+import type { EventContext } from '../sentry/client.js'
+import type { IssueSignals } from '../pipeline/signals.js'
+import { FIX_CANDIDATE } from '../track/labels.js'
+import { decideFixCandidate } from '../plan/fix-candidate.js'
+import { renderSentrySignals } from '../render/sentry-signals.js'
 
 /** Attempts of one issue creation (the first included) when the answer is lost. */
 const CREATE_ATTEMPTS = 3
@@ -26,6 +31,18 @@ export interface NewIssue {
   regressionOf?: number
   /** Permalinks, owners and suspect commit of the lead's crash, when found. */
   code?: CodeContext | null
+  /** What Sentry knows of the lead beyond its listing: Seer's root cause, its owners' names. */
+  signals?: IssueSignals | null
+}
+
+/** The crash frame's repository path, else the file name the event gives it (for fix-candidate-exclude). */
+export function crashPathOf(
+  code: CodeContext | null | undefined,
+  event: EventContext | null
+): string | null {
+  if (code?.crash?.path) return code.crash.path
+  const frame = event?.stack.filter(f => f.inApp).at(-1) ?? event?.stack.at(-1)
+  return frame?.filename ?? frame?.absPath ?? frame?.module ?? null
 }
 
 /**
@@ -40,7 +57,13 @@ export async function createIssue(
   const { config, github, redact, log } = io
   const c = plan.classified.classification
   const [lead, ...others] = plan.issues as [SentryIssue, ...SentryIssue[]]
-  const labels = [categoryLabel(c.category), severityLabel(c.severity), ...config.labels]
+  const fix = decideFixCandidate(c, crashPathOf(plan.code, plan.classified.event), config)
+  const labels = [
+    categoryLabel(c.category),
+    severityLabel(c.severity),
+    ...config.labels,
+    ...(fix.label ? [FIX_CANDIDATE] : [])
+  ]
   await github.ensureLabels(labels.map(labelSpec))
   const body = renderIssueBody({
     issue: lead,
@@ -51,7 +74,16 @@ export async function createIssue(
     signature: plan.signature,
     redact,
     ...(plan.regressionOf ? { regressionOf: plan.regressionOf } : {}),
-    codeSection: renderCodeSection(plan.code, { mentionOwners: config.mentionOwners, redact })
+    codeSection: renderCodeSection(plan.code, { mentionOwners: config.mentionOwners, redact }),
+    signalsSection: renderSentrySignals({
+      issue: lead,
+      classification: c,
+      signals: plan.signals,
+      code: plan.code,
+      fixCandidate: fix,
+      redact
+    }),
+    fixCandidate: fix.label
   })
   const created = await createOnce(io, {
     title: renderTitle(lead, redact),
@@ -61,7 +93,7 @@ export async function createIssue(
     sentryId: lead.id
   })
   log.info(
-    `Created ${created.url} for ${plan.issues.map(u => u.shortId).join(', ')}: ${c.severity} ${c.category}`
+    `Created ${created.url} for ${plan.issues.map(u => u.shortId).join(', ')}: ${c.severity} ${c.category}${fix.label ? ', fix-candidate' : ''}`
   )
   await assignFromCode(io, created.number, plan.code)
   const linked = await side.link(plan.issues, created)
@@ -73,6 +105,7 @@ export async function createIssue(
       tier: plan.classified.route.tier,
       ...(plan.regressionOf ? { reason: `regression of #${plan.regressionOf}` } : {}),
       ...codeFields(plan.code),
+      ...(fix.label ? { fixCandidate: true } : {}),
       ...(linked.has(issue.id) ? { sentry: 'linked' as const } : {})
     })
   )
@@ -116,7 +149,7 @@ export function codeFields(code: CodeContext | null | undefined): Partial<IssueR
     owners: owners
       ? [...owners.users.map(u => `@${u}`), ...owners.teams.map(t => `@${t}`), ...owners.emails]
       : [],
-    suspectCommit: code?.suspect?.sha ?? null
+    suspectCommit: code?.sentrySuspect?.sha ?? code?.suspect?.sha ?? null
   }
 }
 

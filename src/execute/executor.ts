@@ -8,6 +8,7 @@ import type { GitHubIssue } from '../github/client.js'
 import type { SentryIssue } from '../sentry/client.js'
 import type { Classified, ClassificationStage } from '../classify/stage.js'
 import type { CodeContext } from '../code/context.js'
+import type { IssueSignals } from '../pipeline/signals.js'
 import type { Step } from '../plan/steps.js'
 import { failAll, row, type IssueResult } from '../report/results.js'
 import { isPermissionDenied } from '../github/errors.js'
@@ -23,6 +24,8 @@ export interface ExecutorDeps {
   stage: ClassificationStage
   /** Code context of the issues the plan opens, by lead Sentry id (looked up alongside). */
   code: Promise<Map<string, CodeContext>>
+  /** What Sentry knows of the issues the plan opens beyond the listing, by lead Sentry id. */
+  signals?: Promise<Map<string, IssueSignals>>
   /** The run's time budget: once spent, no step that needs a classification is started. */
   budget?: { readonly exhausted: boolean }
   maxConcurrency: number
@@ -42,6 +45,8 @@ export interface Executed {
 export interface StepInputs {
   classified: Classified | null
   code: CodeContext | null | undefined
+  /** Seer's root cause and the names of Sentry's owners (new issues only). */
+  signals?: IssueSignals | null
   /** The release a reopen came back in (the latest event knows), or null. */
   release: string | null
 }
@@ -166,7 +171,11 @@ export class Executor {
       step.kind === 'reopen'
         ? (ok?.event?.release ?? (await this.deps.stage.event(step.sentry[0]!))?.release ?? null)
         : null
-    return { classified: ok, code, release }
+    const signals =
+      step.kind === 'create' && this.deps.signals
+        ? ((await this.deps.signals).get(step.sentry[0]!.id) ?? null)
+        : null
+    return { classified: ok, code, signals, release }
   }
 }
 

@@ -40,7 +40,8 @@ export async function writeStep(
         issues: step.sentry,
         classified: need(),
         signature: step.signature ?? null,
-        code: inputs.code ?? null
+        code: inputs.code ?? null,
+        signals: inputs.signals ?? null
       })
     case 'label': {
       const c = need()

@@ -23,14 +23,20 @@ export async function codeContexts(
     return new Map()
   try {
     const items = await Promise.all(
-      leads.map(async issue => ({ sentryId: issue.id, event: await stage.event(issue) }))
+      leads.map(async issue => ({
+        sentryId: issue.id,
+        event: await stage.event(issue),
+        project: issue.project.slug
+      }))
     )
     const { contexts, warnings } = await resolveCodeContexts(
       {
         config,
         octokit: github.octokit,
         sentry,
+        committers: sentry.signals(),
         debug: m => log.debug(m),
+        warn: m => log.warning(m, 'Sentry suspect commits'),
         ...(deps.codeRoots ? { roots: deps.codeRoots } : {})
       },
       items

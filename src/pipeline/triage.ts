@@ -20,6 +20,7 @@ import type { WriteIO } from '../execute/io.js'
 import { row, tally, type IssueResult, type Tally } from '../report/results.js'
 import { findCorrections, type Correction } from '../classify/corrections.js'
 import { codeContexts } from './code.js'
+import { sentrySignals } from './signals.js'
 import { realClock } from '../http/retry.js'
 
 export type { Logger, TriageDeps } from './deps.js'
@@ -116,6 +117,11 @@ export async function runTriage(
       plan.checked.steps.filter(s => s.kind === 'create'),
       config.dryRun
     ),
+    signals: sentrySignals(
+      deps,
+      plan.checked.steps.filter(s => s.kind === 'create'),
+      config.dryRun
+    ).catch(() => new Map()),
     ...(deps.budget ? { budget: deps.budget } : {}),
     maxConcurrency: config.maxConcurrency,
     ...(deps.oneOfMany ? { oneOfMany: true } : {}),

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js'
 import type { CodeContext, CodeFrame } from '../code/context.js'
 import { inline, link, neutraliseMentions } from './markdown.js'
+import { suspectsDisagree } from '../code/sentry-suspect.js'
 
 /** GitHub allows at most 10 assignees per issue (API-NOTES F6). */
 export const MAX_ASSIGNEES = 10
@@ -48,13 +49,27 @@ function ownersLine(ctx: CodeContext, mention: boolean): string | null {
   return `**Owners** (${source}): ${shown.length > 0 ? shown.join(', ') : 'none (the matching line names no owner)'}`
 }
 
-function suspectLine(ctx: CodeContext, mention: boolean): string | null {
+function suspectLine(ctx: CodeContext, mention: boolean, redact: (s: string) => string): string[] {
   const s = ctx.suspect
-  if (!s || !SHA.test(s.sha)) return null
-  const commit = link(`\`${s.sha.slice(0, 7)}\``, s.url)
-  const author = s.login ? ` by ${person(s.login, LOGIN, mention)}` : ''
-  const pr = s.pr ? ` in ${link(`pull request ${s.pr.number}`, s.pr.url)}` : ''
-  return `**Suspect commit** (last change to the crash line): ${commit}${author}${pr}`
+  const blame = s && SHA.test(s.sha) ? s : null
+  const describe = (x: NonNullable<CodeContext['suspect']>) =>
+    `${link(`\`${x.sha.slice(0, 7)}\``, x.url)}${x.login ? ` by ${person(x.login, LOGIN, mention)}` : ''}${x.pr ? ` in ${link(`pull request ${x.pr.number}`, x.pr.url)}` : ''}`
+  const fromSentry = ctx.sentrySuspect && SHA.test(ctx.sentrySuspect.sha) ? ctx.sentrySuspect : null
+  if (!fromSentry)
+    return blame ? [`**Suspect commit** (last change to the crash line): ${describe(blame)}`] : []
+  // Sentry's people are Sentry names, not GitHub logins: named, never pinged.
+  const author = fromSentry.author ? ` by ${inline(redact(fromSentry.author), 100)}` : ''
+  const pr = fromSentry.pr ? ` in ${link('its pull request', fromSentry.pr.url)}` : ''
+  const lines = [
+    `**Suspect commit** (Sentry, from the release's commits): ${link(`\`${fromSentry.sha.slice(0, 7)}\``, fromSentry.url)}${author}${pr}`
+  ]
+  if (blame)
+    lines.push(
+      suspectsDisagree(blame.sha, fromSentry.sha)
+        ? `**Sentry and GitHub's blame disagree:** the last change to the crash line is ${describe(blame)}`
+        : "GitHub's blame of the crash line names the same commit."
+    )
+  return lines
 }
 
 /**
@@ -88,9 +103,12 @@ export function renderCodeSection(
       )
     }
     const owners = ownersLine(ctx, options.mentionOwners)
-    const suspect = suspectLine(ctx, options.mentionOwners)
-    if (owners || suspect)
-      lines.push('', ...[owners, suspect].filter((l): l is string => l !== null).map(l => `${l}  `))
+    const suspect = suspectLine(ctx, options.mentionOwners, options.redact)
+    if (owners || suspect.length > 0)
+      lines.push(
+        '',
+        ...[owners, ...suspect].filter((l): l is string => l !== null).map(l => `${l}  `)
+      )
   }
   if (lines.length === 0) return ''
   return ['### Code', '', ...lines]

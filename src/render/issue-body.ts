@@ -57,6 +57,10 @@ export interface IssueBodyInput {
   regressionOf?: number
   /** The code section (`renderCodeSection` of render-code.ts), placed after the stack. */
   codeSection?: string
+  /** What Sentry knows (`renderSentrySignals` of sentry-signals.ts), placed before the code section. */
+  signalsSection?: string
+  /** The issue is labelled `fix-candidate`: the marker records it, so that it is never re-added. */
+  fixCandidate?: boolean
 }
 
 /** The GitHub issue body, all of it the action's section: the triage first, then the Sentry facts, then the stack. */
@@ -67,7 +71,8 @@ export function renderIssueBody(input: IssueBodyInput): string {
     ids: [issue.id, ...input.others.map(o => o.id)],
     sig: input.signature,
     tier: route?.tier ?? null,
-    applied: { category: c.category, severity: c.severity, classifier: c.classifier }
+    applied: { category: c.category, severity: c.severity, classifier: c.classifier },
+    ...(input.fixCandidate ? { fixCandidate: true as const } : {})
   }
   const lines: string[] = [
     ...(input.regressionOf
@@ -125,7 +130,7 @@ export function renderIssueBody(input: IssueBodyInput): string {
   const footer =
     '<sub>Opened by sentry-triage. Text from Sentry and the LLM is shown as data; labels come only from fixed lists.</sub>'
   // The stack takes what is left, so the body is never cut inside its code fence.
-  const code = input.codeSection ? `${input.codeSection}\n\n` : ''
+  const code = `${input.signalsSection ? `${input.signalsSection}\n\n` : ''}${input.codeSection ? `${input.codeSection}\n\n` : ''}`
   const room = MAX_BODY - head.length - code.length - footer.length - SECTION_ROOM
   const stack = fittedCodeBlock(frames ? `${exception}\n${frames}` : exception, room)
   const content = `${head}\n${stack}\n\n${code}${footer}`

@@ -1,7 +1,7 @@
 import type { TriageReport, IssueResult } from '../pipeline/triage.js'
 import type { CostLedger } from '../classify/cost.js'
 import { inline, link } from './markdown.js'
-import { CATEGORIES, SEVERITIES } from '../classify/taxonomy.js'
+import { CATEGORIES, FIXABILITIES, SEVERITIES } from '../classify/taxonomy.js'
 import { tally } from '../report/results.js'
 
 /** The step summary is capped at 1 MiB by GitHub; past this many rows the table is cut. */
@@ -19,6 +19,7 @@ export function resultsJson(report: TriageReport): string {
       severity: r.severity,
       classifier: r.classifier,
       model: r.model,
+      ...(r.fixability !== undefined ? { fixability: r.fixability } : {}),
       action: r.action,
       githubIssue: r.githubIssue,
       ...(r.owners ? { owners: r.owners } : {}),
@@ -106,6 +107,7 @@ export function renderSummary(report: TriageReport, ledger: CostLedger): string 
       const n = count(classified, r => r.severity, s)
       if (n > 0) lines.push(`| ${s} | ${n} |`)
     }
+    lines.push(...fixabilityTable(classified))
   }
   const models = ledger.models()
   if (models.length > 0) {
@@ -162,6 +164,20 @@ function resultTable(results: IssueResult[]): string[] {
   if (results.length > MAX_ROWS)
     lines.push('', `…and ${results.length - MAX_ROWS} more (see the results output).`)
   return lines
+}
+
+/** Fixability counts, and how many new issues were labelled `fix-candidate`. */
+function fixabilityTable(classified: IssueResult[]): string[] {
+  const rows = FIXABILITIES.map(f => [f, count(classified, r => r.fixability ?? null, f)] as const)
+  if (rows.every(([, n]) => n === 0)) return []
+  const candidates = classified.filter(r => r.fixCandidate).length
+  return [
+    '',
+    '| Fixability | Issues |',
+    '|---|---|',
+    ...rows.filter(([, n]) => n > 0).map(([f, n]) => `| ${f} | ${n} |`),
+    ...(candidates > 0 ? [`| labelled \`fix-candidate\` | ${candidates} |`] : [])
+  ]
 }
 
 /** The follow-up pass in one table: what changed on tracked issues, and what people kept. */

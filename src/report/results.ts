@@ -32,8 +32,12 @@ export interface IssueResult {
   tier?: string
   /** CODEOWNERS of the crash frame, as named in the issue (new issues only). */
   owners?: string[]
-  /** The suspect commit's sha (new issues only). */
+  /** The suspect commit's sha (new issues only): Sentry's when it names one, else GitHub's blame. */
   suspectCommit?: string | null
+  /** `high`/`medium`/`low`: Seer's score when Sentry has one, else the classifier's. */
+  fixability?: string | null
+  /** The issue opened was labelled `fix-candidate`. */
+  fixCandidate?: boolean
   /** Triage labels this run put on an existing GitHub issue: what `labeled` counts. */
   labelsAdded?: string[]
   /** What this run did on the Sentry side for it. */
@@ -76,6 +80,7 @@ export function classifiedRow(
     severity: c?.severity ?? null,
     classifier: c?.classifier ?? null,
     model: c?.model ?? null,
+    ...(c ? { fixability: c.fixability ?? null } : {}),
     ...(c?.fallbackReason ? { reason: `heuristic fallback: ${redact(c.fallbackReason)}` } : {}),
     ...extra
   })

@@ -12,6 +12,8 @@ import {
   type CodeMapping
 } from './organization.js'
 import { nextCursor } from './pagination.js'
+import { expandSignals } from './signals.js'
+import { SentrySignalsClient } from './signals-client.js'
 
 export type { EventContext, EventFrame, StackFrame } from './event.js'
 export { issueSchema, type SentryIssue } from './issue.js'
@@ -72,6 +74,13 @@ export class SentryClient {
       describeError: (status, _body, endpoint) =>
         describeSentryError(this.org, status, endpoint, options.baseUrl)
     })
+  }
+
+  private signalsClient: SentrySignalsClient | null = null
+
+  /** The reads that name what Sentry knows (committers, Seer, teams, members), on this client's HTTP. */
+  signals(): SentrySignalsClient {
+    return (this.signalsClient ??= new SentrySignalsClient(this.http, this.org))
   }
 
   private orgPath(rest: string): string {
@@ -137,6 +146,7 @@ export class SentryClient {
     params.set('collapse', 'stats')
     for (const id of options.projectIds) params.append('project', id)
     if (options.environment) params.set('environment', options.environment)
+    expandSignals(params)
 
     const { items, truncated } = await this.allPages('issues/', params, z.array(z.unknown()))
     return { issues: this.readIssues(items), truncated }
@@ -200,7 +210,7 @@ export class SentryClient {
     if (/^\d+$/.test(idOrShortId)) {
       const response = await this.http.request({
         method: 'GET',
-        url: this.orgPath(`issues/${idOrShortId}/`),
+        url: this.orgPath(`issues/${idOrShortId}/?${expandSignals(new URLSearchParams())}`),
         schema: issueSchema
       })
       return response.data
@@ -211,6 +221,7 @@ export class SentryClient {
       limit: '1',
       collapse: 'stats'
     })
+    expandSignals(params)
     const response = await this.http.request({
       method: 'GET',
       url: this.orgPath(`issues/?${params}`),
@@ -298,6 +309,7 @@ export class SentryClient {
     for (let i = 0; i < unique.length; i += GROUP_BATCH) {
       const params = new URLSearchParams({ collapse: 'stats', limit: String(GROUP_BATCH) })
       for (const id of unique.slice(i, i + GROUP_BATCH)) params.append('group', id)
+      expandSignals(params)
       const response = await this.http.request({
         method: 'GET',
         url: this.orgPath(`issues/?${params}`),
@@ -319,6 +331,7 @@ export class SentryClient {
     })
     for (const id of options.projectIds) params.append('project', id)
     if (options.environment) params.set('environment', options.environment)
+    expandSignals(params)
     return this.readIssues((await this.allPages('issues/', params, z.array(z.unknown()))).items)
   }
 

@@ -42,6 +42,8 @@ export interface EventContext {
   stack: EventFrame[]
   /** False when Sentry marked no frame of the stack in-app: `frames` are then the framework's. */
   inAppFrames: boolean
+  /** The event's id (32 hex digits): Sentry's committers endpoint is asked by it. */
+  eventId?: string | null
 }
 
 const text = z
@@ -209,7 +211,13 @@ export function parseLatestEvent(raw: unknown): {
           }
         : null,
       stack,
-      inAppFrames
+      inAppFrames,
+      eventId: r.read(
+        z.string().regex(/^[0-9a-f]{32}$/i),
+        event.eventID ?? event.id,
+        'eventID',
+        null
+      )
     },
     skipped: [...r.skipped]
   }

@@ -1,5 +1,6 @@
 /** A Sentry issue as the org issues endpoint sends it, validated and reduced to what the action uses. */
 import { z } from 'zod'
+import { signalFields, signalsOf, type SentrySignals } from './signals.js'
 
 /** The facts of one Sentry issue that the action uses, from the org issues endpoint. */
 export interface SentryIssue {
@@ -24,6 +25,8 @@ export interface SentryIssue {
   isUnhandled: boolean | null
   /** Links Sentry's own integrations made, e.g. to a GitHub issue. */
   annotations: Array<{ displayName: string; url: string }>
+  /** What Sentry already knows (priority, Seer, owners, links): absent where nothing read it. */
+  signals?: SentrySignals
 }
 
 /** A text field the API may leave out, send as null, empty, or as a number: always string | null. */
@@ -78,7 +81,8 @@ export const issueSchema = z
       name: optionalText
     }),
     metadata: z.record(z.string(), z.unknown()).nullish(),
-    annotations: z.array(annotationSchema).nullish()
+    annotations: z.array(annotationSchema).nullish(),
+    ...signalFields
   })
   .transform((raw): SentryIssue => {
     const meta = raw.metadata ?? {}
@@ -108,7 +112,8 @@ export const issueSchema = z
       isUnhandled: raw.isUnhandled ?? null,
       annotations: (raw.annotations ?? []).filter(
         (a): a is { displayName: string; url: string } => a !== null
-      )
+      ),
+      signals: signalsOf(raw)
     }
   })
 

@@ -41,8 +41,18 @@ export function hasTriageLabels(issue: GitHubIssue): boolean {
   return category !== undefined && severity !== undefined
 }
 
+/** The label of fix candidates (`fix-candidate` input): what a coding agent's workflow listens for. */
+export const FIX_CANDIDATE = 'fix-candidate'
+
 /** The colour and description a label gets when the action creates it. */
 export function labelSpec(name: string) {
+  if (name === FIX_CANDIDATE)
+    return {
+      name,
+      color: '0e8a16',
+      description:
+        'Sentry triage: a small code change likely fixes it (fixability at or above fix-candidate)'
+    }
   const category = CATEGORIES.find(c => categoryLabel(c) === name)
   if (category)
     return {

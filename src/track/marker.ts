@@ -30,6 +30,8 @@ export interface Marker {
   state?: 'open' | 'closed'
   /** When an upgrade last found the LLM unable to answer for this issue: retried a day later, not every run. */
   upgradeTriedAt?: string
+  /** The action put `fix-candidate` on the issue: a person who removed it wins, it is never re-added. */
+  fixCandidate?: true
 }
 
 /** Where the action's section sits in a body, and what its marker says. */
@@ -81,7 +83,8 @@ export function renderMarker(marker: Marker): string {
     ...(marker.state === 'open' || marker.state === 'closed' ? { state: marker.state } : {}),
     ...(marker.upgradeTriedAt && ISO_TIME.test(marker.upgradeTriedAt)
       ? { upgradeTriedAt: marker.upgradeTriedAt }
-      : {})
+      : {}),
+    ...(marker.fixCandidate === true ? { fixCandidate: true } : {})
   }
   return `${MARKER_PREFIX}${JSON.stringify(value)} -->`
 }
@@ -102,10 +105,8 @@ export function parseMarkerLine(line: string): Marker | null {
   try {
     const value = JSON.parse(line.slice(MARKER_PREFIX.length, -' -->'.length)) as unknown
     if (!value || typeof value !== 'object') return null
-    const { ids, sig, tier, applied, resolvedFor, state, upgradeTriedAt } = value as Record<
-      string,
-      unknown
-    >
+    const { ids, sig, tier, applied, resolvedFor, state, upgradeTriedAt, fixCandidate } =
+      value as Record<string, unknown>
     if (!Array.isArray(ids) || ids.length === 0) return null
     if (!ids.every(id => typeof id === 'string' && SENTRY_ID.test(id))) return null
     const known = TIERS.find(t => t === tier)
@@ -126,7 +127,8 @@ export function parseMarkerLine(line: string): Marker | null {
       ...(state === 'open' || state === 'closed' ? { state } : {}),
       ...(typeof upgradeTriedAt === 'string' && ISO_TIME.test(upgradeTriedAt)
         ? { upgradeTriedAt }
-        : {})
+        : {}),
+      ...(fixCandidate === true ? { fixCandidate: true as const } : {})
     }
   } catch {
     return null
