@@ -71,7 +71,11 @@ export const DEFAULTS = {
   'code-repository': '',
   'mention-owners': 'false',
   'max-cost-usd': '',
-  'learn-from-corrections': 'true'
+  'learn-from-corrections': 'true',
+  'flood-threshold': '10',
+  'flood-max-issues': '3',
+  refresh: 'true',
+  'max-refresh-writes': '20'
 } as const
 
 export class ConfigError extends Error {
@@ -170,7 +174,14 @@ const schema = z.object({
       error: 'must be a positive amount of US dollars, e.g. 0.50, or empty for no cap'
     })
     .transform(s => (s === '' ? null : Number(s))),
-  'learn-from-corrections': booleanInput
+  'learn-from-corrections': booleanInput,
+  // 0 turns floods off; 1 would turn every new issue into a release issue of its own.
+  'flood-threshold': integerInput(0, 1000).refine(n => n !== 1, {
+    error: 'must be 0 (floods off) or a whole number from 2 to 1000'
+  }),
+  'flood-max-issues': integerInput(0, 50),
+  refresh: booleanInput,
+  'max-refresh-writes': integerInput(0, 500)
 })
 
 export type InputName = keyof z.input<typeof schema>
