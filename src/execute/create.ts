@@ -42,6 +42,11 @@ export async function createIssue(
   const [lead, ...others] = plan.issues as [SentryIssue, ...SentryIssue[]]
   const labels = [categoryLabel(c.category), severityLabel(c.severity), ...config.labels]
   await github.ensureLabels(labels.map(labelSpec))
+  // The listing has no releases; the issue detail has the first and latest (one read, new issues only).
+  const releases = await io.sentry.getIssueReleases(lead.id).catch((error: unknown) => {
+    log.debug(`Releases of ${lead.shortId} not read: ${errorMessage(error)}`)
+    return null
+  })
   const body = renderIssueBody({
     issue: lead,
     others,
@@ -50,6 +55,15 @@ export async function createIssue(
     event: plan.classified.event,
     signature: plan.signature,
     redact,
+    now: new Date(io.now()).toISOString(),
+    ...(releases
+      ? {
+          releases: {
+            first: releases.first,
+            latest: releases.latest ?? plan.classified.event?.release ?? null
+          }
+        }
+      : {}),
     ...(plan.regressionOf ? { regressionOf: plan.regressionOf } : {}),
     codeSection: renderCodeSection(plan.code, { mentionOwners: config.mentionOwners, redact })
   })

@@ -33,6 +33,8 @@ export interface Executed {
   rows: IssueResult[]
   /** The issues this run opened, for the race check and so that nothing follows them up at once. */
   created: GitHubIssue[]
+  /** The steps made (in dry-run: reported), for the summary's floods and refreshes. */
+  made: Step[]
 }
 
 /** What a step's writer gets beside the step: its classification and, for a new issue, its code. */
@@ -41,6 +43,10 @@ export interface StepInputs {
   code: CodeContext | null | undefined
   /** The release a reopen came back in (the latest event knows), or null. */
   release: string | null
+  /** A release step's signature-group leads, classified (those that could be). */
+  leads?: ReadonlyMap<string, Classified>
+  /** An issue an earlier step of this plan opened, by that step's key. */
+  planned?: (key: string) => GitHubIssue | undefined
 }
 
 export class Executor {
@@ -55,27 +61,37 @@ export class Executor {
     const classified = this.classifyAhead(steps)
     const rows: IssueResult[] = []
     const created: GitHubIssue[] = []
+    const made: Step[] = []
+    // Sub-issues and release rows name issues an earlier step opens: handed over by its key.
+    const byKey = new Map<string, GitHubIssue>()
+    const planned = (key: string) => byKey.get(key)
     for (const step of steps) {
       const inputs = await this.inputsOf(step, classified)
       if (inputs instanceof Error) {
         rows.push(...failAll(this.deps.io, step.sentry, `classification failed: ${inputs.message}`))
         continue
       }
+      inputs.planned = planned
       try {
         if (this.deps.dry) {
           rows.push(...previewStep(this.deps.io, step, inputs))
+          made.push(step)
           continue
         }
         const done = await writeStep(this.deps.io, this.side, step, inputs)
         rows.push(...done.rows)
-        if (done.created) created.push(done.created)
+        made.push(step)
+        if (done.created) {
+          created.push(done.created)
+          byKey.set(step.key, done.created)
+        }
       } catch (error) {
         rows.push(
           ...failAll(this.deps.io, step.sentry, `${failureContext(step)}${errorMessage(error)}`)
         )
       }
     }
-    return { rows, created }
+    return { rows, created, made }
   }
 
   /**
@@ -87,11 +103,15 @@ export class Executor {
     const { stage, maxConcurrency, budget, onProgress } = this.deps
     const leads = new Map<string, { issue: SentryIssue; intake: boolean }>()
     for (const step of steps)
-      if (step.classify && !leads.has(step.classify.id))
-        leads.set(step.classify.id, {
-          issue: step.classify,
-          intake: step.kind === 'create' || step.kind === 'label'
-        })
+      for (const issue of [
+        ...(step.classify ? [step.classify] : []),
+        ...(step.kind === 'release' ? step.leads : [])
+      ])
+        if (!leads.has(issue.id))
+          leads.set(issue.id, {
+            issue,
+            intake: step.kind === 'create' || step.kind === 'label' || step.kind === 'release'
+          })
     const answers = new Map<string, Promise<Classified | Error>>()
     const settle = new Map<string, (answer: Classified | Error) => void>()
     for (const id of leads.keys()) answers.set(id, new Promise(resolve => settle.set(id, resolve)))
@@ -129,7 +149,14 @@ export class Executor {
       step.kind === 'reopen'
         ? (ok?.event?.release ?? (await this.deps.stage.event(step.sentry[0]!))?.release ?? null)
         : null
-    return { classified: ok, code, release }
+    if (step.kind !== 'release') return { classified: ok, code, release }
+    // A tracked group whose classification failed falls to the heuristic when its row is written.
+    const leads = new Map<string, Classified>()
+    for (const lead of step.leads) {
+      const answer = await classified.get(lead.id)
+      if (answer && !(answer instanceof Error)) leads.set(lead.id, answer)
+    }
+    return { classified: ok, code, release, leads }
   }
 }
 

@@ -10,6 +10,9 @@ import type { TriageDeps } from './deps.js'
 import type { TrackedIndex } from '../track/tracked-index.js'
 import type { Step } from '../plan/steps.js'
 import { decideFollowUp, type Kept } from '../plan/followup.js'
+import { decideReleaseFollowUp } from '../plan/floods.js'
+import { capRefreshes, decideRefresh } from '../plan/living.js'
+import { idsPart, stepKey } from '../plan/steps.js'
 import { errorMessage } from '../report/error-message.js'
 
 /** Regressions whose GitHub issue is outside every listing are searched for, this many a run. */
@@ -42,7 +45,12 @@ export async function readFollowUp(
   } else await readRegressed(deps, tracked, scope, known)
   const ids = new Map<GitHubIssue, string[]>()
   for (const gh of tracked.marked()) {
-    const own = gh.marker!.ids.filter(id => tracked.byMarker(id) === gh && !scope.handled.has(id))
+    // A release issue follows every row, its promoted ones too (they close it when resolved); the
+    // same batched reads carry them.
+    const release = gh.marker!.release
+    const own = release
+      ? release.rows.map(r => r.id)
+      : gh.marker!.ids.filter(id => tracked.byMarker(id) === gh && !scope.handled.has(id))
     const wanted = scope.only ? own.filter(id => id === scope.only!.id) : own
     if (wanted.length > 0) ids.set(gh, wanted)
   }
@@ -129,6 +137,17 @@ export async function planFollowUp(
   const kept: Kept[] = []
   let budget = config.maxIssues
   for (const [gh, issues] of read.work) {
+    if (gh.marker?.release) {
+      // Promotions are classified: they share max-issues like every re-classification here.
+      const release = decideReleaseFollowUp(gh, issues, { repo, createIssues: config.createIssues })
+      const promotions = release.filter(s => s.kind === 'create').length
+      if (promotions <= budget) {
+        budget -= promotions
+        steps.push(...release)
+      } else steps.push(...withoutPromotions(release))
+      continue
+    }
+    const living = decideRefresh(gh, issues, { refresh: config.refresh, now })
     const decision = decideFollowUp(gh, issues, {
       ...config,
       repo,
@@ -136,7 +155,29 @@ export async function planFollowUp(
       returnedAt: read.returnedAt,
       now
     })
-    if (!decision) continue
+    if (!decision || decision.kind === 'refresh') {
+      // Escalation and every other write take precedence; a refresh rides on the marker's own.
+      const impact = living ? { impact: living, sentry: issues } : {}
+      if (decision) steps.push({ ...decision, ...impact })
+      else if (living)
+        steps.push({
+          kind: 'refresh',
+          repo,
+          target: gh,
+          sentry: issues,
+          impact: living,
+          rule: `the impact moved: ${living.why}`,
+          key: stepKey('refresh', gh.number, idsPart(issues), 'impact', gh.marker?.shown?.at)
+        })
+      continue
+    }
+    // A write that rewrites the section anyway carries the impact block along.
+    if (
+      config.refresh &&
+      gh.marker?.shown &&
+      (decision.kind === 'escalate' || decision.kind === 'reopen')
+    )
+      decision.living = issues
     if (decision.kind === 'kept') {
       kept.push(decision)
       continue
@@ -154,5 +195,21 @@ export async function planFollowUp(
     }
     steps.push(decision)
   }
-  return { steps, kept }
+  const capped = capRefreshes(steps, config)
+  if (capped.waiting > 0)
+    deps.log.info(
+      `${capped.waiting} impact refresh(es) over max-refresh-writes (${config.maxRefreshWrites}) wait for the next run`
+    )
+  return { steps: capped.steps, kept }
+}
+
+/** A release issue's update without its promotions (over max-issues: they wait a run). */
+function withoutPromotions(steps: Step[]): Step[] {
+  return steps.flatMap((s): Step[] => {
+    if (s.kind === 'create' || s.kind === 'sub-issue') return []
+    if (s.kind !== 'release') return [s]
+    const promoted = new Set(s.own.map(o => o.issue.id))
+    const sentry = s.sentry.filter(i => !promoted.has(i.id) || s.current.some(c => c.id === i.id))
+    return s.current.length > 0 || s.close ? [{ ...s, own: [], sentry }] : []
+  })
 }

@@ -13,6 +13,7 @@ import { planFollowUp } from './followup.js'
 import { closeRaceDuplicates } from './race.js'
 import { droppedRows, keptRows, mergeRows, skipRows } from './rows.js'
 import { decideIntake, type Skip } from '../plan/intake.js'
+import { mergeReleaseSteps } from '../plan/floods.js'
 import type { Kept } from '../plan/followup.js'
 import { checkPlan, outOfScope, type CheckedPlan } from '../check/rules.js'
 import { Executor } from '../execute/executor.js'
@@ -86,7 +87,7 @@ export async function runTriage(
   const corrections = config.learnFromCorrections ? correctionsAmong(tracked) : []
   stage.learnFrom(corrections)
 
-  const plan = await decidePlan(deps, tracked, identity, {
+  const plan = await decidePlan(deps, tracked, identity, stage, {
     passes,
     single,
     candidates: candidates.issues,
@@ -208,6 +209,7 @@ async function decidePlan(
   deps: TriageDeps,
   tracked: TrackedIndex,
   identity: Identity,
+  stage: ClassificationStage,
   read: {
     passes: Passes
     single: SentryIssue | null
@@ -219,7 +221,7 @@ async function decidePlan(
   const { config, log } = deps
   const repo = `${config.owner}/${config.repo}`
   const intake = read.passes.intake
-    ? decideIntake(await readIntake(deps, tracked, read.candidates, identity), config, repo)
+    ? decideIntake(await readIntake(deps, tracked, read.candidates, identity, stage), config, repo)
     : { steps: [], skips: [], deferred: 0 }
   if (intake.deferred > 0)
     log.warning(
@@ -239,7 +241,8 @@ async function decidePlan(
         read.now
       )
     : { steps: [], kept: [] }
-  const checked = checkPlan([...intake.steps, ...follow.steps], { config })
+  // One step per release issue: intake's new arrivals and the follow-up's rows in one write.
+  const checked = checkPlan(mergeReleaseSteps([...intake.steps, ...follow.steps]), { config })
   for (const d of checked.dropped)
     log.warning(
       `Not written: ${d.step.kind}${d.step.target ? ` ${d.step.target.url}` : ''} — ${d.rule}`,

@@ -24,6 +24,8 @@ export interface SentryIssue {
   isUnhandled: boolean | null
   /** Links Sentry's own integrations made, e.g. to a GitHub issue. */
   annotations: Array<{ displayName: string; url: string }>
+  /** Daily event counts of the last 14 days, oldest first, when the listing carried `stats['14d']`. */
+  daily14d?: number[]
 }
 
 /** A text field the API may leave out, send as null, empty, or as a number: always string | null. */
@@ -78,7 +80,8 @@ export const issueSchema = z
       name: optionalText
     }),
     metadata: z.record(z.string(), z.unknown()).nullish(),
-    annotations: z.array(annotationSchema).nullish()
+    annotations: z.array(annotationSchema).nullish(),
+    stats: z.unknown().optional()
   })
   .transform((raw): SentryIssue => {
     const meta = raw.metadata ?? {}
@@ -108,9 +111,32 @@ export const issueSchema = z
       isUnhandled: raw.isUnhandled ?? null,
       annotations: (raw.annotations ?? []).filter(
         (a): a is { displayName: string; url: string } => a !== null
-      )
+      ),
+      ...dailyOf(raw.stats)
     }
   })
+
+/** Days a sparkline shows. */
+const DAYS = 14
+
+/**
+ * The daily counts of `stats` (API-NOTES G1: `{"14d": [[unixSeconds, count], …]}` with
+ * `groupStatsPeriod=14d`; the issue detail's `30d` timeline serves too, its last 14 days). Lenient:
+ * a timeline of another shape is no timeline, never a skipped issue.
+ */
+function dailyOf(stats: unknown): { daily14d?: number[] } {
+  if (!stats || typeof stats !== 'object') return {}
+  const timeline =
+    (stats as Record<string, unknown>)['14d'] ?? (stats as Record<string, unknown>)['30d']
+  if (!Array.isArray(timeline) || timeline.length === 0) return {}
+  const counts: number[] = []
+  for (const bucket of timeline) {
+    const n = Array.isArray(bucket) ? Number(bucket[1]) : Number.NaN
+    if (!Number.isFinite(n) || n < 0) return {}
+    counts.push(n)
+  }
+  return { daily14d: counts.slice(-DAYS) }
+}
 
 /** How a malformed listing item is named: its id and shortId when readable, else its position. */
 export function nameOf(item: unknown, index: number): string {
