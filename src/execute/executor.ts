@@ -35,6 +35,8 @@ export interface Executed {
   created: GitHubIssue[]
   /** The steps made (in dry-run: reported), for the summary's floods and refreshes. */
   made: Step[]
+  /** The issues opened, by the key of the step that opened them. */
+  opened: ReadonlyMap<string, GitHubIssue>
 }
 
 /** What a step's writer gets beside the step: its classification and, for a new issue, its code. */
@@ -91,7 +93,7 @@ export class Executor {
         )
       }
     }
-    return { rows, created, made }
+    return { rows, created, made, opened: byKey }
   }
 
   /**

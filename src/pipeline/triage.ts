@@ -22,6 +22,7 @@ import { row, tally, type IssueResult, type Tally } from '../report/results.js'
 import { findCorrections, type Correction } from '../classify/corrections.js'
 import { codeContexts } from './code.js'
 import { realClock } from '../http/retry.js'
+import { floodsAndRefreshes, type FloodReport, type RefreshReport } from '../report/floods.js'
 
 export type { Logger, TriageDeps } from './deps.js'
 export type { IssueResult, ResultAction } from '../report/results.js'
@@ -42,6 +43,9 @@ export interface TriageReport extends Tally {
   dropped: Array<{ kind: string; target: string | null; rule: string }>
   /** A run for one Sentry issue outside the scope: why nothing was done. */
   outOfScope?: string
+  /** Release issues written this run (floods), and the impact refreshes with why. */
+  floods?: FloodReport[]
+  refreshed?: RefreshReport[]
 }
 
 /** Which passes run: both on a schedule; one issue's follow-up alone for a webhook that says so. */
@@ -147,7 +151,8 @@ export async function runTriage(
       kind: d.step.kind,
       target: d.step.target?.url ?? null,
       rule: d.rule
-    }))
+    })),
+    ...floodsAndRefreshes(done.made, done.opened)
   }
 }
 

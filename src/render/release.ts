@@ -8,7 +8,7 @@
 import type { SentryIssue, ReleaseCommit } from '../sentry/client.js'
 import type { ReleaseRecord, ReleaseRow } from '../track/marker.js'
 import { TIER_RANK } from '../classify/routing.js'
-import { INVISIBLE, ZWJ, cut, inline, link, neutraliseMentions } from './markdown.js'
+import { INVISIBLE, ZWJ, cut, inline, link } from './markdown.js'
 
 /** GitHub titles are reported to break past 256 characters. */
 const MAX_TITLE = 256
@@ -25,7 +25,9 @@ export function renderReleaseTitle(
   redact: (s: string) => string
 ): string {
   const clean = redact(version).replace(INVISIBLE, '').replace(/\s+/g, ' ').trim()
-  const safe = neutraliseMentions(clean)
+  // GitHub mentions only an `@` that no letter or digit precedes: `app@2.15.0` stays as written.
+  const safe = clean
+    .replace(/(^|[^A-Za-z0-9_`])@(?=[A-Za-z0-9_-])/g, `$1@${ZWJ}`)
     .replace(/#(?=\d)/g, `#${ZWJ}`)
     .replace(/<(?=[A-Za-z/!?])/g, `<${ZWJ}`)
   return cut(`[release] ${safe}: ${count} new error${count === 1 ? '' : 's'}`, MAX_TITLE)

@@ -92,6 +92,7 @@ export function renderSummary(report: TriageReport, ledger: CostLedger): string 
   if (report.listingTruncated)
     lines.push('', 'The Sentry listing hit the page cap; the rest come next run.')
 
+  lines.push(...floodTable(report), ...refreshTable(report))
   lines.push(...followUpTable(report))
   if (classified.length > 0) {
     lines.push('', '| Category | Issues |', '|---|---|')
@@ -139,6 +140,40 @@ export function renderSummary(report: TriageReport, ledger: CostLedger): string 
       lines.push('', `…and ${report.results.length - MAX_ROWS} more (see the results output).`)
   }
   return `${lines.join('\n')}\n`
+}
+
+/** Floods first: per release, its new issues, those opened on their own, those tracked. */
+function floodTable(report: TriageReport): string[] {
+  const floods = report.floods ?? []
+  if (floods.length === 0) return []
+  return [
+    '',
+    '### Floods',
+    '',
+    '| Release | New issues | Opened | Tracked | Release issue |',
+    '|---|---|---|---|---|',
+    ...floods.map(
+      f =>
+        `| ${inline(f.version, 120)} | ${f.newIssues} | ${f.opened} | ${f.tracked} | ${f.releaseIssue ? link(`#${f.releaseIssue.split('/').pop()}`, f.releaseIssue) : report.dryRun ? 'would open' : '—'}${f.closed ? ' (closed: all resolved)' : ''} |`
+    )
+  ]
+}
+
+/** Then the living issues whose impact was refreshed, and why. */
+function refreshTable(report: TriageReport): string[] {
+  const refreshed = report.refreshed ?? []
+  if (refreshed.length === 0) return []
+  return [
+    '',
+    `### Impact ${report.dryRun ? 'that would be ' : ''}refreshed`,
+    '',
+    '| Issue | Why |',
+    '|---|---|',
+    ...refreshed.map(
+      r =>
+        `| ${link(`#${r.githubIssue.split('/').pop()}`, r.githubIssue)} | ${inline(r.why, 200)} |`
+    )
+  ]
 }
 
 /** The follow-up pass in one table: what changed on tracked issues, and what people kept. */
