@@ -42,6 +42,7 @@ import { serialBaseline, type SerialResult } from './serial.js'
 import { fewShotLines, fewShotTokens, type FewShotFigures } from './few-shot.js'
 import { codeContextFigures, renderCodeContextFigures } from './code.js'
 import { followUpFigures, renderFollowUpFigures } from './followup.js'
+import { floodFigures, renderFloodFigures } from './floods.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const LAT = { sentry: 150, github: 100, llm: 850 } as const
@@ -388,6 +389,12 @@ const FOLLOW_UP_M = 500
 // `npm run bench -- --only webhook`: just a webhook run's GitHub reads (issue #13; seconds).
 if (process.argv.includes('--only') && process.argv.includes('webhook')) {
   for (const l of renderWebhookFigures(await webhookReadFigures())) out(l)
+  process.exit(0)
+}
+
+// `npm run bench -- --only floods`: a 200-issue flood and the follow-up's refreshes (issue #15).
+if (process.argv.includes('--only') && process.argv.includes('floods')) {
+  for (const l of renderFloodFigures(await floodFigures(LAT, SHORT))) out(l)
   process.exit(0)
 }
 
@@ -766,5 +773,9 @@ out(followUpLines.join('\n'))
 const webhookLines = renderWebhookFigures(await webhookReadFigures())
 md.push('## A run for one Sentry issue (issue #13)', '', '```text', ...webhookLines, '```', '')
 out(webhookLines.join('\n'))
+// Floods and the living issue (issue #15): a 200-issue flood, and refreshes for M = 500.
+const floodLines = renderFloodFigures(await floodFigures(LAT, SHORT))
+md.push('## Floods and the living issue (issue #15)', '', '```text', ...floodLines, '```', '')
+out(floodLines.join('\n'))
 writeFileSync(join(ROOT, 'bench/results.md'), md.join('\n'))
 out('wrote bench/results.md')
