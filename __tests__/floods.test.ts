@@ -104,7 +104,9 @@ describe('a bad deploy: one release issue', () => {
       expect(row.category).not.toBeNull()
       expect(row.severity).not.toBeNull()
     }
-    expect(run.outputs.created).toBe('3')
+    // Four GitHub issues opened: the release issue and its three sub-issues; nine rows tracked.
+    expect(run.outputs.created).toBe('4')
+    expect(run.outputs.skipped).toBe('9')
     // Summary: the flood first.
     expect(run.summary.indexOf('### Floods')).toBeGreaterThan(0)
     expect(run.summary.indexOf('### Floods')).toBeLessThan(
@@ -176,6 +178,29 @@ describe('a bad deploy: one release issue', () => {
     expect(run.failed).toBeNull()
     expect(releaseIssues(w)).toHaveLength(0)
     expect(run.outputs.created).toBe('12')
+  })
+})
+
+describe('a flood in dry-run', () => {
+  it('writes nothing and reports the release issue it would open, the three it would create and the nine it would track', async () => {
+    const w = await floodWorld()
+    const since = mark(w)
+    const run = await runAction(w, { 'dry-run': 'true' })
+    expect(run.failed).toBeNull()
+    expect(since.github()).toEqual([])
+    const rows = run.report!.results
+    expect(rows.filter(r => r.action === 'would-create').map(r => r.sentryId)).toEqual(
+      w.ids.slice(0, 3)
+    )
+    for (const id of w.ids.slice(3))
+      expect(rows.find(r => r.sentryId === id)).toMatchObject({
+        action: 'skipped',
+        reason: 'would be tracked by a new release issue for checkout-api@2.15.0'
+      })
+    expect(run.info.join('\n')).toContain(
+      `[dry-run] Would open "${TITLE}" with labels sentry, release`
+    )
+    expect(run.summary).toMatch(/\| checkout-api@‍2\.15\.0 \| 12 \| 3 \| 9 \| would open \|/)
   })
 })
 

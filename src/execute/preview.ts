@@ -125,10 +125,8 @@ export function previewStep(io: WriteIO, step: Step, inputs: StepInputs): IssueR
       )
       return step.track.map(issue => {
         const t = triage.get(issue.id)
-        return classifiedRow(issue, redact, t?.classified?.classification ?? null, {
+        return classifiedRow(issue, redact, t?.classification ?? null, {
           action: 'skipped',
-          category: t?.category ?? null,
-          severity: t?.severity ?? null,
           githubIssue: step.target?.url ?? null,
           reason: `would be tracked by ${where} for ${redact(step.version)}`
         })

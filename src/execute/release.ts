@@ -9,7 +9,7 @@ import type { GitHubIssue } from '../github/client.js'
 import type { Classified } from '../classify/stage.js'
 import type { Step } from '../plan/steps.js'
 import type { Marker, ReleaseRecord, ReleaseRow } from '../track/marker.js'
-import type { Category, Severity } from '../classify/taxonomy.js'
+import type { Category, Classification, Severity } from '../classify/taxonomy.js'
 import { impactTier } from '../classify/routing.js'
 import { issueSignature } from '../classify/signature.js'
 import { classifyWithCorrections } from '../classify/corrections.js'
@@ -32,7 +32,8 @@ const isResolved = (s: SentryIssue) => s.status === 'resolved' || s.status === '
 interface Triage {
   category: Category
   severity: Severity
-  classified: Classified | null
+  /** The lead's classification, or the offline heuristic's for a group past max-issues. */
+  classification: Classification
 }
 
 /**
@@ -50,9 +51,10 @@ export function triageOfTracked(
   }
   const out = new Map<string, Triage>()
   for (const issue of step.track) {
-    const classified = bySignature.get(issueSignature(issue)) ?? null
-    const c = classified?.classification ?? classifyWithCorrections(issue, null, [])
-    out.set(issue.id, { category: c.category, severity: c.severity, classified })
+    const c =
+      bySignature.get(issueSignature(issue))?.classification ??
+      classifyWithCorrections(issue, null, [])
+    out.set(issue.id, { category: c.category, severity: c.severity, classification: c })
   }
   return out
 }
@@ -150,10 +152,8 @@ export async function writeRelease(
     : await openRelease(io, step, record, marker, content)
   const rows = step.track.map(issue => {
     const t = triage.get(issue.id)
-    return classifiedRow(issue, io.redact, t?.classified?.classification ?? null, {
+    return classifiedRow(issue, io.redact, t?.classification ?? null, {
       action: 'skipped',
-      category: t?.category ?? null,
-      severity: t?.severity ?? null,
       githubIssue: gh.url,
       reason: `tracked by the release issue #${gh.number}`
     })

@@ -137,9 +137,13 @@ export async function runTriage(
   const said = new Set(rows.map(r => r.sentryId))
   const skips = skipRows(deps, plan.skips).filter(r => !said.has(r.sentryId))
   const results = mergeRows([...skips, ...rows], candidates.issues)
+  const told = floodsAndRefreshes(done.made, done.opened)
+  const counts = tally(results)
   return {
     results,
-    ...tally(results),
+    ...counts,
+    // A release issue is a GitHub issue opened too, though no Sentry issue's row names it as created.
+    created: counts.created + told.floods.filter(f => f.openedNow).length,
     deferred: plan.deferred,
     listingTruncated: candidates.truncated,
     duplicatesClosed,
@@ -152,7 +156,7 @@ export async function runTriage(
       target: d.step.target?.url ?? null,
       rule: d.rule
     })),
-    ...floodsAndRefreshes(done.made, done.opened)
+    ...told
   }
 }
 

@@ -18,6 +18,8 @@ export interface FloodReport {
   tracked: number
   /** The release issue was closed: every Sentry issue of it is resolved. */
   closed: boolean
+  /** This run opened the release issue (it counts among the `created` GitHub issues). */
+  openedNow: boolean
 }
 
 export interface RefreshReport {
@@ -43,7 +45,8 @@ export function floodsAndRefreshes(
       newIssues: step.track.length + (step.target ? 0 : step.own.length),
       opened: new Set(step.own.map(o => o.createKey)).size,
       tracked: step.track.length,
-      closed: step.close === true
+      closed: step.close === true,
+      openedNow: !step.target && gh !== undefined
     })
   }
   return { floods, refreshed }
