@@ -11,8 +11,7 @@ import type { TrackedIndex } from '../track/tracked-index.js'
 import type { Step } from '../plan/steps.js'
 import { decideFollowUp, type Kept } from '../plan/followup.js'
 import { decideReleaseFollowUp } from '../plan/floods.js'
-import { capRefreshes, decideRefresh } from '../plan/living.js'
-import { idsPart, stepKey } from '../plan/steps.js'
+import { capRefreshes, withLiving } from '../plan/living.js'
 import { errorMessage } from '../report/error-message.js'
 
 /** Regressions whose GitHub issue is outside every listing are searched for, this many a run. */
@@ -141,43 +140,24 @@ export async function planFollowUp(
       // Promotions are classified: they share max-issues like every re-classification here.
       const release = decideReleaseFollowUp(gh, issues, { repo, createIssues: config.createIssues })
       const promotions = release.filter(s => s.kind === 'create').length
-      if (promotions <= budget) {
-        budget -= promotions
-        steps.push(...release)
-      } else steps.push(...withoutPromotions(release))
+      const fits = promotions <= budget
+      if (fits) budget -= promotions
+      steps.push(...(fits ? release : withoutPromotions(release)))
       continue
     }
-    const living = decideRefresh(gh, issues, { refresh: config.refresh, now })
-    const decision = decideFollowUp(gh, issues, {
-      ...config,
-      repo,
-      llmAvailable: config.classifier === 'llm' && classifier.breakerReason === null,
-      returnedAt: read.returnedAt,
-      now
-    })
-    if (!decision || decision.kind === 'refresh') {
-      // Escalation and every other write take precedence; a refresh rides on the marker's own.
-      const impact = living ? { impact: living, sentry: issues } : {}
-      if (decision) steps.push({ ...decision, ...impact })
-      else if (living)
-        steps.push({
-          kind: 'refresh',
-          repo,
-          target: gh,
-          sentry: issues,
-          impact: living,
-          rule: `the impact moved: ${living.why}`,
-          key: stepKey('refresh', gh.number, idsPart(issues), 'impact', gh.marker?.shown?.at)
-        })
-      continue
-    }
-    // A write that rewrites the section anyway carries the impact block along.
-    if (
-      config.refresh &&
-      gh.marker?.shown &&
-      (decision.kind === 'escalate' || decision.kind === 'reopen')
+    const decision = withLiving(
+      decideFollowUp(gh, issues, {
+        ...config,
+        repo,
+        llmAvailable: config.classifier === 'llm' && classifier.breakerReason === null,
+        returnedAt: read.returnedAt,
+        now
+      }),
+      gh,
+      issues,
+      { repo, refresh: config.refresh, now }
     )
-      decision.living = issues
+    if (!decision) continue
     if (decision.kind === 'kept') {
       kept.push(decision)
       continue

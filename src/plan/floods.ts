@@ -79,44 +79,58 @@ export function decideFloods(
       rest.push(...members)
       continue
     }
-    const groups = groupsByImpact(members, config)
-    const ownGroups = existing ? [] : groups.slice(0, config.floodMaxIssues)
-    const trackedGroups = groups.slice(ownGroups.length)
-    const own = ownGroups.map(g =>
-      createOf(
-        g,
-        signatureOf(g[0]!, config),
-        repo,
-        `one of the ${config.floodMaxIssues} most urgent of a flood in ${version}`
-      )
-    )
-    const leads = trackedGroups
-      .slice(0, Math.max(0, budget - classifications - own.length))
-      .map(g => g[0]!)
-    classifications += own.length + leads.length
-    creates.push(...own)
-    const track = trackedGroups.flat()
-    const release: Step = {
-      kind: 'release',
-      repo,
-      target: existing ?? null,
-      version,
-      track,
-      own: own.flatMap(c => c.sentry.map(issue => ({ issue, createKey: c.key }))),
-      current: [],
-      leads,
-      sentry: members,
-      rule: existing
-        ? `new Sentry issues of release ${version}, which has a release issue (#${existing.number})`
-        : `${members.length} new Sentry issues of release ${version} in one run (flood-threshold ${config.floodThreshold})`,
-      key: existing
-        ? stepKey('release', existing.number, idsPart(members))
-        : stepKey('release', version)
-    }
-    releases.push(release)
-    attaches.push(...own.map(c => attach(c, release, existing ?? null, repo)))
+    const one = floodOf(version, members, existing ?? null, config, repo, budget - classifications)
+    classifications += one.classifications
+    creates.push(...one.own)
+    releases.push(one.release)
+    attaches.push(...one.own.map(c => attach(c, one.release, existing ?? null, repo)))
   }
   return { steps: [...creates, ...releases, ...attaches], rest, classifications }
+}
+
+/**
+ * One release's flood: its most urgent groups opened on their own (none when it has a release
+ * issue already), the release step tracking the rest, one lead per tracked group classified while
+ * `budget` lasts.
+ */
+function floodOf(
+  version: string,
+  members: SentryIssue[],
+  existing: GitHubIssue | null,
+  config: FloodConfig,
+  repo: string,
+  budget: number
+): { own: Array<Extract<Step, { kind: 'create' }>>; release: Step; classifications: number } {
+  const groups = groupsByImpact(members, config)
+  const ownGroups = existing ? [] : groups.slice(0, config.floodMaxIssues)
+  const trackedGroups = groups.slice(ownGroups.length)
+  const own = ownGroups.map(g =>
+    createOf(
+      g,
+      signatureOf(g[0]!, config),
+      repo,
+      `one of the ${config.floodMaxIssues} most urgent of a flood in ${version}`
+    )
+  )
+  const leads = trackedGroups.slice(0, Math.max(0, budget - own.length)).map(g => g[0]!)
+  const release: Step = {
+    kind: 'release',
+    repo,
+    target: existing,
+    version,
+    track: trackedGroups.flat(),
+    own: own.flatMap(c => c.sentry.map(issue => ({ issue, createKey: c.key }))),
+    current: [],
+    leads,
+    sentry: members,
+    rule: existing
+      ? `new Sentry issues of release ${version}, which has a release issue (#${existing.number})`
+      : `${members.length} new Sentry issues of release ${version} in one run (flood-threshold ${config.floodThreshold})`,
+    key: existing
+      ? stepKey('release', existing.number, idsPart(members))
+      : stepKey('release', version)
+  }
+  return { own, release, classifications: own.length + leads.length }
 }
 
 function signatureOf(issue: SentryIssue, config: Pick<Config, 'groupSimilar'>): string | null {

@@ -8,7 +8,8 @@ import type { SentryIssue } from '../sentry/client.js'
 import type { GitHubIssue } from '../github/client.js'
 import type { Config } from '../config/config.js'
 import { impactOf } from '../render/impact.js'
-import type { Step } from './steps.js'
+import { idsPart, stepKey, type Step } from './steps.js'
+import type { FollowUpDecision } from './followup.js'
 
 /** A live issue's section is refreshed at least this often (when its numbers moved at all). */
 export const REFRESH_AFTER_MS = 24 * 60 * 60 * 1000
@@ -86,4 +87,40 @@ export function capRefreshes(
     }
   }
   return { steps: out, waiting: ranked.length - kept.size }
+}
+
+/**
+ * The follow-up's decision for a tracked issue with the living issue folded in, one step an issue:
+ * escalation and every other write take precedence; escalate and reopen rewrite the section anyway,
+ * so they carry the impact block along; the marker-only refresh carries it too; with nothing else to
+ * do, an impact refresh of its own when the numbers moved.
+ */
+export function withLiving(
+  decision: FollowUpDecision,
+  gh: GitHubIssue,
+  issues: SentryIssue[],
+  options: { repo: string; refresh: boolean; now: number }
+): FollowUpDecision {
+  const living = decideRefresh(gh, issues, options)
+  if (!decision)
+    return living
+      ? {
+          kind: 'refresh',
+          repo: options.repo,
+          target: gh,
+          sentry: issues,
+          impact: living,
+          rule: `the impact moved: ${living.why}`,
+          key: stepKey('refresh', gh.number, idsPart(issues), 'impact', gh.marker?.shown?.at)
+        }
+      : null
+  if (decision.kind === 'refresh')
+    return living ? { ...decision, impact: living, sentry: issues } : decision
+  if (
+    options.refresh &&
+    gh.marker?.shown &&
+    (decision.kind === 'escalate' || decision.kind === 'reopen')
+  )
+    return { ...decision, living: issues }
+  return decision
 }
