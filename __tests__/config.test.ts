@@ -585,3 +585,40 @@ describe('readConfig under @github/local-action (action.yml defaults passed unex
     expect(errorFor({ since: '${{ x }}h' })).toMatch(/Input 'since' must be a number/)
   })
 })
+
+describe('Part 3 flood and refresh inputs', () => {
+  it('defaults to floods of 10 with 3 issues of their own, and 20 refreshes a run', () => {
+    expect(configWith()).toMatchObject({
+      floodThreshold: 10,
+      floodMaxIssues: 3,
+      refresh: true,
+      maxRefreshWrites: 20
+    })
+  })
+
+  it('reads each in its documented form; 0 turns floods off', () => {
+    expect(
+      configWith({
+        'flood-threshold': '0',
+        'flood-max-issues': '5',
+        refresh: 'False',
+        'max-refresh-writes': '0'
+      })
+    ).toMatchObject({ floodThreshold: 0, floodMaxIssues: 5, refresh: false, maxRefreshWrites: 0 })
+  })
+
+  it('names each bad one and the form it expects, all at once', () => {
+    const message = errorFor({
+      'flood-threshold': '1',
+      'flood-max-issues': 'three',
+      refresh: 'sometimes',
+      'max-refresh-writes': '-5'
+    })
+    expect(message).toContain(
+      "Input 'flood-threshold' must be 0 (floods off) or a whole number from 2 to 1000 (got '1')"
+    )
+    expect(message).toContain("Input 'flood-max-issues' must be a whole number from 0 to 50")
+    expect(message).toContain("Input 'refresh' must be true or false (got 'sometimes')")
+    expect(message).toContain("Input 'max-refresh-writes' must be a whole number from 0 to 500")
+  })
+})

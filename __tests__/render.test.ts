@@ -8,6 +8,7 @@ import {
   type IssueBodyInput
 } from '../src/render/issue-body.js'
 import { codeBlock, inline, link, neutraliseMentions } from '../src/render/markdown.js'
+import { IMPACT_BEGIN, IMPACT_END } from '../src/render/impact.js'
 import { parseMarker, SECTION_BEGIN, SECTION_END } from '../src/track/marker.js'
 import { createRedactor } from '../src/render/redact.js'
 import type { Route } from '../src/classify/routing.js'
@@ -414,7 +415,7 @@ describe('renderIssueBody: content', () => {
       'model',
       '| Classified by | LLM `claude-sonnet-4.5` (high tier: level error with 1234 events) |'
     ],
-    ['release', `| Release | shop@${ZWJ}2.3.4 |`],
+    ['latest release (the latest event’s)', `| Latest release | shop@${ZWJ}2.3.4 |`],
     ['exception', 'OperationalError: deadlock detected'],
     ['frame', '  at save (app/orders.py:88)\n      session.commit()']
   ])('shows the %s', (_label, expected) => {
@@ -532,7 +533,11 @@ describe('renderIssueBody: hostile Sentry issue and LLM answer', () => {
         .slice(2, -1)
         .join('\n')
         .match(/<[!/a-z][^>]*>?/gi) ?? []
-    expect(tags.filter(tag => !/^<\/?sub>$/.test(tag))).toEqual([])
+    // The impact block's two hidden lines are the action's own, like the section's.
+    expect(
+      tags.filter(tag => !/^<\/?sub>$/.test(tag) && tag !== IMPACT_BEGIN && tag !== IMPACT_END)
+    ).toEqual([])
+    expect(tags.filter(tag => tag === IMPACT_BEGIN || tag === IMPACT_END)).toHaveLength(2)
   })
 
   it('keeps the pipe count of every table row', () => {

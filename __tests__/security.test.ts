@@ -172,6 +172,8 @@ function renderedProblems(
   prose = prose
     .replace(/^<!-- sentry-triage:begin -->\n<!-- sentry-triage:v1 \{.*?\} -->\n/, '')
     .replace(/\n<!-- sentry-triage:end -->$/, '')
+    // So are the impact block's two lines (the living issue), exactly as the action writes them.
+    .replace(/^<!-- sentry-triage:impact(-end)? -->$/gm, '')
   // The summary links our own issues as [#12](url).
   if (options.ownLinks) prose = prose.replace(/\[#\d+\]\(/g, '[(')
   return {

@@ -44,6 +44,7 @@ import { serialBaseline, type SerialResult } from './serial.js'
 import { fewShotLines, fewShotTokens, type FewShotFigures } from './few-shot.js'
 import { codeContextFigures, renderCodeContextFigures } from './code.js'
 import { followUpFigures, renderFollowUpFigures } from './followup.js'
+import { floodFigures, renderFloodFigures } from './floods.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const LAT = { sentry: 150, github: 100, llm: 850 } as const
@@ -403,6 +404,12 @@ if (process.argv.includes('--only') && process.argv.includes('signals')) {
 // `npm run bench -- --only organization`: 40 projects → 8 repositories, 400 issues (issue #14).
 if (process.argv.includes('--only') && process.argv.includes('organization')) {
   for (const l of renderOrganizationFigures(await organizationFigures(LAT, SHORT), LAT)) out(l)
+  process.exit(0)
+}
+
+// `npm run bench -- --only floods`: a 200-issue flood and the follow-up's refreshes (issue #15).
+if (process.argv.includes('--only') && process.argv.includes('floods')) {
+  for (const l of renderFloodFigures(await floodFigures(LAT, SHORT))) out(l)
   process.exit(0)
 }
 
@@ -790,5 +797,9 @@ out(webhookLines.join('\n'))
 const signalsLines = renderSignalsFigures(await signalsFigures())
 md.push('## What Sentry already knows (issue #16)', '', ...signalsLines, '')
 out(signalsLines.join('\n'))
+// Floods and the living issue (issue #15): a 200-issue flood, and refreshes for M = 500.
+const floodLines = renderFloodFigures(await floodFigures(LAT, SHORT))
+md.push('## Floods and the living issue (issue #15)', '', '```text', ...floodLines, '```', '')
+out(floodLines.join('\n'))
 writeFileSync(join(ROOT, 'bench/results.md'), md.join('\n'))
 out('wrote bench/results.md')

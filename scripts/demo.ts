@@ -4,7 +4,9 @@
  */
 import { startWorld, runAction, SECRETS } from '../__tests__/fakes/world.js'
 import { renderTable } from '../src/render/summary.js'
-import type { ScenarioSeed } from '../__tests__/fakes/seed.js'
+import { seedScenario, type ScenarioSeed } from '../__tests__/fakes/seed.js'
+import { seedCode } from '../__tests__/fakes/seed-code.js'
+import { badDeployRelease, seedBadDeploy, withBadDeploy } from '../__tests__/fakes/seed-flood.js'
 import type { SentrySignalsSeed } from '../__tests__/fakes/sentry-signals.js'
 
 /** What Sentry already knows in the demo: owners, Seer's score and root cause, a link, a suspect commit. */
@@ -33,9 +35,15 @@ const DEMO_SIGNALS: SentrySignalsSeed = {
   }
 }
 
+// The night's errors, and a bad deploy: a release of checkout-api that brought a dozen new errors.
+const now = new Date()
+const badDeploy = seedBadDeploy({ now })
+const seed = withBadDeploy(seedScenario({ now }), badDeploy)
 // Two repositories behind one GitHub API: the web frontend's errors go to acme/web.
 const world = await startWorld({
-  sentry: { signals: DEMO_SIGNALS },
+  now,
+  seed,
+  sentry: { signals: DEMO_SIGNALS, releases: [...seedCode(seed).releases, badDeployRelease()] },
   githubRepositories: [{ owner: 'acme', repo: 'web' }]
 })
 /**
@@ -104,6 +112,31 @@ try {
     out(excerpt.map(l => `  | ${l}`).join('\n'))
   }
 
+  // The bad deploy: one release issue, its three most urgent errors as sub-issues.
+  const release = world.github.issues.find(i => i.title.startsWith('[release]'))
+  /** The living part of an issue's section: events, users and the 14-day sparkline, on one line. */
+  const impactOf = (n: number | undefined) => {
+    const body = world.github.issue(n ?? 0)?.body ?? ''
+    const cell = (name: string) => new RegExp(`\\| ${name} \\| ([^|]*) \\|`).exec(body)?.[1] ?? '—'
+    return `events ${cell('Events')}, users ${cell('Users affected')}, last 14 days ${cell('Last 14 days')}`
+  }
+  const floodLead = issueOf(badDeploy.ids[0]!)
+  if (release) {
+    const children = (world.github.subIssues.get(release.number) ?? []).map(
+      id => `#${world.github.issues.find(i => i.id === id)?.number}`
+    )
+    out()
+    const table = (release.body ?? '').split('\n').filter(l => l.startsWith('| '))
+    out(
+      `A bad deploy: "${release.title}" (#${release.number})  [${release.labels.map(l => l.name).join(', ')}]; sub-issues ${children.join(', ')}; the other ${table.filter(l => l.includes('| tracked here |')).length} tracked in its table:`
+    )
+    out([...table.slice(0, 6), '  …'].map(l => `  ${l}`).join('\n'))
+    out(`  #${floodLead?.number} impact: ${impactOf(floodLead?.number)}`)
+  }
+
+  // Between runs: the bad deploy's worst error keeps firing (its events more than double).
+  world.sentry.addEvents(badDeploy.ids[0]!, { events: 5_000, users: 300 })
+
   // Between runs: the night goes on. Sentry resolves the DNS issue; a person closed the OOM issue as
   // fixed, and it comes back (regressed) with new events.
   const resolved = issueOf(ids.dns)
@@ -136,6 +169,9 @@ try {
     `outputs: closed=${second.outputs.closed} reopened=${second.outputs.reopened} created=${second.outputs.created} skipped=${second.outputs.skipped}; ` +
       `LLM requests ${world.llm.stats.requests - llmBefore}, GitHub writes ${writeCount() - writesBefore}`
   )
+  out(
+    `  #${floodLead?.number} (the bad deploy's worst error kept firing) refreshed in place, a body edit that notifies nobody: ${impactOf(floodLead?.number)}`
+  )
   for (const n of [resolved?.number, regressing?.number]) {
     const issue = n ? world.github.issue(n) : undefined
     const comment = world.github.comments.filter(c => c.issue_number === n).at(-1)
@@ -164,7 +200,7 @@ try {
   out(
     first.summary
       .split('\n')
-      .slice(0, 6)
+      .slice(0, 12)
       .map(l => `  ${l}`)
       .join('\n')
   )

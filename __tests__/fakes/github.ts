@@ -30,6 +30,7 @@ import {
   type StateReason
 } from './github-events.js'
 import { searchHandler } from './github-search.js'
+import { subIssueRoutes } from './github-sub-issues.js'
 
 export type { GitHubIssueEvent, PersonEdit, StateReason } from './github-events.js'
 import { codeRoutes, isViewerQuery, type FakeCodeOptions } from './github-code.js'
@@ -188,6 +189,10 @@ export interface FakeGitHubOptions {
   repositoryId?: number | undefined
   /** where issue, comment, label and event ids come from: a host shares one (GitHub's are global) */
   nextId?: (() => number) | undefined
+  /** false: the sub-issues API answers 404, as on GitHub Enterprise Server without it (default true) */
+  subIssues?: boolean | undefined
+  /** issue ids that exist in another owner's repository: attaching one as a sub-issue → 422 */
+  otherOwnerIssueIds?: number[] | undefined
 }
 
 export interface GitHubDispatch {
@@ -226,6 +231,8 @@ export interface FakeGitHub {
   primaryRateLimit(times?: number): void
   /** convenience: find an issue or PR by number */
   issue(n: number): GitHubIssue | undefined
+  /** sub-issues by parent number: the children's ids, in the order attached (github-sub-issues.ts) */
+  subIssues: Map<number, number[]>
   server: FakeServer
 }
 
@@ -1305,6 +1312,13 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
 
   const r = `${prefix}/repos/:owner/:repo`
   const rid = `${prefix}/repositories/:rid`
+  const sub = subIssueRoutes(prefix, {
+    available: opts.subIssues ?? true,
+    otherOwnerIds: new Set(opts.otherOwnerIssueIds ?? []),
+    findItem: n => issues.find(i => i.number === n),
+    allIssues: () => issues,
+    guard: (ctx, write) => guard(ctx, write, true, `${DOCS}/issues/sub-issues`)
+  })
   const server = await startServer({
     latencyMs: opts.latencyMs,
     baseHeaders: rlHeaders,
@@ -1356,6 +1370,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       { method: 'PATCH', pattern: `${r}/labels/:name`, handler: patchLabel },
       { method: 'DELETE', pattern: `${r}/labels/:name`, handler: deleteLabel },
       { method: 'POST', pattern: `${r}/dispatches`, handler: createDispatch },
+      ...sub.routes,
       ...(opts.code
         ? codeRoutes(opts.code, { ...opts, prefix, serverUrl, api: () => api, viewer: botLogin })
         : [
@@ -1398,6 +1413,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions): Promise<FakeGitH
       server.fault({}, primaryLimitFault(times, rlLimit))
     },
     issue: n => findItem(n),
+    subIssues: sub.children,
     server
   }
 }

@@ -9,6 +9,8 @@ export interface SentryReleaseInput {
   /** the SHA of the release's newest commit (`lastCommit.id`), and the repository Sentry names */
   lastCommit?: { id: string; repository: string } | null | undefined
   ref?: string | null | undefined
+  /** the release's commits (`releases/{version}/commits/`), newest first; absent = none known (404) */
+  commits?: Array<{ id: string; message: string; author?: string | undefined }> | undefined
 }
 
 /** A release as the detail endpoint returns it. */
@@ -82,6 +84,41 @@ export function releaseRoute(
       return release
         ? json(200, buildSentryRelease(release))
         : json(404, { detail: 'The requested resource does not exist' })
+    }
+  }
+}
+
+/**
+ * `GET …/releases/{version}/commits/` (listOrganizationReleaseCommits): the release's commits in
+ * Sentry's shape; a release without commits, or an unknown one, answers 404 as Sentry does when it
+ * has no commits for the release.
+ */
+export function releaseCommitsRoute(
+  base: string,
+  opts: { token: string; org: string; releases?: SentryReleaseInput[] | undefined }
+): Route {
+  return {
+    method: 'GET',
+    pattern: `${base}/releases/:version/commits/`,
+    handler: ctx => {
+      if (bearer(ctx) !== opts.token) return json(401, { detail: 'Invalid token' })
+      const release = (opts.releases ?? []).find(
+        r => ctx.params.org === opts.org && r.version === ctx.params.version
+      )
+      if (!release?.commits) return json(404, { detail: 'No Commits found for Release' })
+      return json(
+        200,
+        release.commits.map((c, n) => ({
+          id: c.id,
+          message: c.message,
+          dateCreated: new Date(Date.UTC(2026, 10, 20, 9, 0) - n * 60_000).toISOString(),
+          pullRequest: null,
+          suspectCommitType: '',
+          author: c.author ? { name: c.author, email: `${c.author}@users.noreply.example` } : null,
+          repository: null,
+          releases: []
+        }))
+      )
     }
   }
 }

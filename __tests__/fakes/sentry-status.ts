@@ -132,6 +132,11 @@ export function addIssueEvents(
   const buckets = issue.stats['24h']
   const last = buckets?.[buckets.length - 1]
   if (last) last[1] += n
+  // The daily timeline: the day the events came in, when it is one of the 14.
+  const day = Math.floor(Date.parse(when) / 86_400_000) * 86_400
+  const daily = issue.stats['14d']
+  const bucket = daily?.find(([t]) => t === day) ?? daily?.[daily.length - 1]
+  if (bucket) bucket[1] += n
   if (!event) return
   event.dateCreated = when
   event.dateReceived = when

@@ -70,7 +70,7 @@ export type {
   SentryExternalIssue,
   SentryInstallationSeed
 } from './sentry-links.js'
-import { releaseRoute, type SentryReleaseInput } from './sentry-releases.js'
+import { releaseCommitsRoute, releaseRoute, type SentryReleaseInput } from './sentry-releases.js'
 import { applySignals, signalRoutes, type SentrySignalsSeed } from './sentry-signals.js'
 export type { SentrySignalsSeed } from './sentry-signals.js'
 
@@ -312,6 +312,8 @@ export interface SentryIssueInput {
   environments?: string[] | undefined
   /** "now" for the stats sparkline (default lastSeen) */
   now?: Date | undefined
+  /** the 14 daily event counts of `stats['14d']`, oldest first (default: count spread from firstSeen) */
+  daily?: number[] | undefined
   extra?: Record<string, unknown> | undefined
 }
 
@@ -339,6 +341,7 @@ export function buildSentryIssue(i: SentryIssueInput): SentryIssue {
   spread.forEach((b, idx) => {
     b[1] = Math.floor(total / spread.length) + (idx < total % spread.length ? 1 : 0)
   })
+  const daily = dailyBuckets(endMs, firstMs, total, i.daily)
   const issue: SentryIssue = {
     id: i.id,
     shareId: null,
@@ -387,13 +390,41 @@ export function buildSentryIssue(i: SentryIssueInput): SentryIssue {
     userCount: i.userCount ?? 0,
     firstSeen,
     lastSeen,
-    stats: { '24h': buckets },
+    // Both timelines are kept; a listing answers the one its `groupStatsPeriod` asks for.
+    stats: { '24h': buckets, '14d': daily },
     lifetime: { count, userCount: i.userCount ?? 0, firstSeen, lastSeen, stats: null },
     filtered: null,
     ...(i.extra ?? {})
   }
   if (i.environments) issue.environments = [...i.environments]
   return issue
+}
+
+/**
+ * `stats['14d']`: 14 daily `[unixSeconds, count]` buckets ending with the day of `endMs` (API-NOTES
+ * G1, [U] shape): the given counts, or `total` spread evenly over the days since `firstMs`.
+ */
+function dailyBuckets(
+  endMs: number,
+  firstMs: number,
+  total: number,
+  given: number[] | undefined
+): Array<[number, number]> {
+  const dayEnd = Math.floor(endMs / 86_400_000) * 86_400
+  const days: Array<[number, number]> = []
+  for (let d = 13; d >= 0; d--) days.push([dayEnd - d * 86_400, 0])
+  if (given) {
+    given.slice(-14).forEach((n, idx) => {
+      days[14 - Math.min(14, given.length) + idx]![1] = n
+    })
+    return days
+  }
+  const live = days.filter(([t]) => t * 1000 + 86_400_000 > firstMs)
+  const spread = live.length > 0 ? live : days.slice(-1)
+  spread.forEach((b, idx) => {
+    b[1] = Math.floor(total / spread.length) + (idx < total % spread.length ? 1 : 0)
+  })
+  return days
 }
 
 export interface SentryFrameInput {
@@ -908,7 +939,11 @@ function compileQuery(
 const DETAIL_404 = { detail: 'The requested resource does not exist' }
 const DETAIL_403 = { detail: 'You do not have permission to perform this action.' }
 
-function basePublicIssue(i: SentryIssue, collapse: string[] = []): Record<string, unknown> {
+function basePublicIssue(
+  i: SentryIssue,
+  collapse: string[] = [],
+  statsPeriod = '24h'
+): Record<string, unknown> {
   const { environments: _env, ...rest } = i
   void _env
   const out: Record<string, unknown> = {
@@ -916,6 +951,9 @@ function basePublicIssue(i: SentryIssue, collapse: string[] = []): Record<string
     count: String(i.count),
     lifetime: { ...i.lifetime, count: String(i.lifetime.count) }
   }
+  // `groupStatsPeriod`: '' leaves the timeline out, `auto` (for a short window) is the hourly one.
+  const period = statsPeriod === 'auto' ? '24h' : statsPeriod
+  out.stats = period === '' ? {} : { [period]: i.stats[period] ?? [] }
   if (collapse.includes('stats')) delete out.stats
   if (collapse.includes('lifetime')) delete out.lifetime
   if (collapse.includes('filtered')) delete out.filtered
@@ -944,9 +982,10 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
   const publicIssue = (
     i: SentryIssue,
     collapse: string[] = [],
-    expand: string[] = []
+    expand: string[] = [],
+    statsPeriod = '24h'
   ): Record<string, unknown> => {
-    const out = basePublicIssue(i, collapse)
+    const out = basePublicIssue(i, collapse, statsPeriod)
     const mine = externalIssues.filter(e => e.issueId === i.id)
     out.annotations = [
       ...i.annotations,
@@ -1135,12 +1174,16 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
       const hit = Object.values(events).find(e => e.eventID.toLowerCase() === trimmed.toLowerCase())
       const issue = hit ? issues.find(i => i.id === hit.groupID) : undefined
       if (issue)
-        return json(200, [publicIssue(issue, collapse, expand)], { 'X-Sentry-Direct-Hit': '1' })
+        return json(200, [publicIssue(issue, collapse, expand, gsp ?? '24h')], {
+          'X-Sentry-Direct-Hit': '1'
+        })
     }
     if (q.get('shortIdLookup') === '1' && trimmed) {
       const issue = issues.find(i => i.shortId.toUpperCase() === trimmed.toUpperCase())
       if (issue)
-        return json(200, [publicIssue(issue, collapse, expand)], { 'X-Sentry-Direct-Hit': '1' })
+        return json(200, [publicIssue(issue, collapse, expand, gsp ?? '24h')], {
+          'X-Sentry-Direct-Hit': '1'
+        })
     }
 
     // group=<id>&group=<id>…: exactly those issues, query/window/sort ignored (Sentry: "If group ids
@@ -1160,7 +1203,7 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
         .sort((a, b) => Number(a.id) - Number(b.id))
       return json(
         200,
-        visible.map(i => publicIssue(i, collapse, expand))
+        visible.map(i => publicIssue(i, collapse, expand, gsp ?? '24h'))
       )
     }
 
@@ -1188,7 +1231,7 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     const { page, headers } = paginate(ctx, matching, size, opts.shortPages)
     return json(
       200,
-      page.map(i => publicIssue(i, collapse, expand)),
+      page.map(i => publicIssue(i, collapse, expand, gsp ?? '24h')),
       { ...headers, 'X-Hits': String(matching.length), 'X-Max-Hits': '1000' }
     )
   })
@@ -1198,6 +1241,13 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
   function record(id: string, type: string, at: Date): void {
     activityLog.set(id, [{ type, dateCreated: at.toISOString() }, ...(activityLog.get(id) ?? [])])
   }
+
+  const firstReleases = new Map<string, SentryEvent['release']>()
+  const firstRelease = (id: string): SentryEvent['release'] => {
+    if (!firstReleases.has(id)) firstReleases.set(id, events[id]?.release ?? null)
+    return firstReleases.get(id) ?? null
+  }
+  for (const id of Object.keys(events)) firstRelease(id)
 
   const issueDetail = wrap(ctx => {
     const denied = guard(ctx, ['event:read', 'event:write', 'event:admin'])
@@ -1219,7 +1269,9 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
       seenBy: [],
       participants: [],
       userReportCount: 0,
-      firstRelease: null,
+      // The release of the issue's first event (the latest event's as first read, before a test
+      // moved it on with addEvents/regress) and the latest event's.
+      firstRelease: firstRelease(issue.id),
       lastRelease: events[issue.id]?.release ?? null,
       tags: [
         { key: 'environment', name: 'Environment', totalValues: Number(issue.count) },
@@ -1422,7 +1474,8 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
           const size = Math.max(1, Math.min(opts.pageSize ?? 100, Number.isFinite(per) ? per : 100))
           return paginate(ctx, all, size, opts.shortPages)
         }
-      })
+      }),
+      releaseCommitsRoute(base, opts)
     ]
   })
 
@@ -1451,12 +1504,14 @@ export async function startFakeSentry(opts: FakeSentryOptions): Promise<FakeSent
     },
     regress(id, o) {
       const i = mustFind(id)
+      firstRelease(i.id)
       regressIssue(i, events[i.id], now(), o)
       record(i.id, 'set_regression', o?.at ?? now())
       return i
     },
     addEvents(id, o) {
       const i = mustFind(id)
+      firstRelease(i.id)
       addIssueEvents(i, events[i.id], now(), o)
       return i
     },

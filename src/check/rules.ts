@@ -79,6 +79,12 @@ function queryTerm(query: string, key: string): string[] | null {
 function trustProblem(step: Step): string | null {
   if (step.kind === 'label' || step.kind === 'create' || step.kind === 'join') return null
   if (step.kind === 'close' && step.reason === 'duplicate') return null
+  // A sub-issue is attached only under a release issue the action's believed marker says is one.
+  if (step.kind === 'sub-issue' && step.parent && !step.parent.marker?.release)
+    return `trusted markers: #${step.parent.number} carries no believed release marker`
+  if (!step.target) return null
+  if (step.kind === 'release' && !step.target.marker?.release)
+    return `trusted markers: #${step.target.number} carries no believed release marker`
   return step.target.marker
     ? null
     : `trusted markers: #${step.target.number} carries no believed marker`

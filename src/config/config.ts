@@ -77,7 +77,11 @@ export const DEFAULTS = {
   'max-cost-usd': '',
   'learn-from-corrections': 'true',
   'repository-map': '',
-  shard: ''
+  shard: '',
+  'flood-threshold': '10',
+  'flood-max-issues': '3',
+  refresh: 'true',
+  'max-refresh-writes': '20'
 } as const
 
 export class ConfigError extends Error {
@@ -205,7 +209,14 @@ const schema = z.object({
     )
     .refine(s => s === null || (s.count >= 1 && s.index >= 1 && s.index <= s.count), {
       error: 'must be i/n with 1 ≤ i ≤ n, e.g. 2/4'
-    })
+    }),
+  // 0 turns floods off; 1 would turn every new issue into a release issue of its own.
+  'flood-threshold': integerInput(0, 1000).refine(n => n !== 1, {
+    error: 'must be 0 (floods off) or a whole number from 2 to 1000'
+  }),
+  'flood-max-issues': integerInput(0, 50),
+  refresh: booleanInput,
+  'max-refresh-writes': integerInput(0, 500)
 })
 
 export type InputName = keyof z.input<typeof schema>

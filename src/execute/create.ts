@@ -65,6 +65,11 @@ export async function createIssue(
     ...(fix.label ? [FIX_CANDIDATE] : [])
   ]
   await github.ensureLabels(labels.map(labelSpec))
+  // The listing has no releases; the issue detail has the first and latest (one read, new issues only).
+  const releases = await io.sentry.getIssueReleases(lead.id).catch((error: unknown) => {
+    log.debug(`Releases of ${lead.shortId} not read: ${errorMessage(error)}`)
+    return null
+  })
   const body = renderIssueBody({
     issue: lead,
     others,
@@ -73,6 +78,15 @@ export async function createIssue(
     event: plan.classified.event,
     signature: plan.signature,
     redact,
+    now: new Date(io.now()).toISOString(),
+    ...(releases
+      ? {
+          releases: {
+            first: releases.first,
+            latest: releases.latest ?? plan.classified.event?.release ?? null
+          }
+        }
+      : {}),
     ...(plan.regressionOf ? { regressionOf: plan.regressionOf } : {}),
     codeSection: renderCodeSection(plan.code, { mentionOwners: config.mentionOwners, redact }),
     signalsSection: renderSentrySignals({

@@ -39,6 +39,10 @@ export interface Executed {
   rows: IssueResult[]
   /** The issues this run opened, for the race check and so that nothing follows them up at once. */
   created: GitHubIssue[]
+  /** The steps made (in dry-run: reported), for the summary's floods and refreshes. */
+  made: Step[]
+  /** The issues opened, by the key of the step that opened them. */
+  opened: ReadonlyMap<string, GitHubIssue>
 }
 
 /** What a step's writer gets beside the step: its classification and, for a new issue, its code. */
@@ -49,6 +53,10 @@ export interface StepInputs {
   signals?: IssueSignals | null
   /** The release a reopen came back in (the latest event knows), or null. */
   release: string | null
+  /** A release step's signature-group leads, classified (those that could be). */
+  leads?: ReadonlyMap<string, Classified>
+  /** An issue an earlier step of this plan opened, by that step's key. */
+  planned?: (key: string) => GitHubIssue | undefined
 }
 
 export class Executor {
@@ -66,6 +74,10 @@ export class Executor {
     // The same lines in a real run and in dry-run: the plan, step by step, before it is made.
     for (const step of steps) this.deps.io.log.info(`Plan: ${planLine(step)}`)
     let denied: string | null = null
+    const made: Step[] = []
+    // Sub-issues and release rows name issues an earlier step opens: handed over by its key.
+    const byKey = new Map<string, GitHubIssue>()
+    const planned = (key: string) => byKey.get(key)
     for (const step of steps) {
       // Once GitHub refused a write for want of permission, the rest of this repository's steps
       // make no request: every write would be refused.
@@ -78,14 +90,20 @@ export class Executor {
         rows.push(...failAll(this.deps.io, step.sentry, `classification failed: ${inputs.message}`))
         continue
       }
+      inputs.planned = planned
       try {
         if (this.deps.dry) {
           rows.push(...previewStep(this.deps.io, step, inputs))
+          made.push(step)
           continue
         }
         const done = await writeStep(this.deps.io, this.side, step, inputs)
         rows.push(...done.rows)
-        if (done.created) created.push(done.created)
+        made.push(step)
+        if (done.created) {
+          created.push(done.created)
+          byKey.set(step.key, done.created)
+        }
       } catch (error) {
         if (isPermissionDenied(error)) {
           denied = `not written: the token cannot write to ${step.repo} (${errorMessage(error)})`
@@ -102,7 +120,7 @@ export class Executor {
         )
       }
     }
-    return { rows, created }
+    return { rows, created, made, opened: byKey }
   }
 
   /**
@@ -129,11 +147,15 @@ export class Executor {
     const { stage, maxConcurrency, budget, onProgress } = this.deps
     const leads = new Map<string, { issue: SentryIssue; intake: boolean }>()
     for (const step of steps)
-      if (step.classify && !leads.has(step.classify.id))
-        leads.set(step.classify.id, {
-          issue: step.classify,
-          intake: step.kind === 'create' || step.kind === 'label'
-        })
+      for (const issue of [
+        ...(step.classify ? [step.classify] : []),
+        ...(step.kind === 'release' ? step.leads : [])
+      ])
+        if (!leads.has(issue.id))
+          leads.set(issue.id, {
+            issue,
+            intake: step.kind === 'create' || step.kind === 'label' || step.kind === 'release'
+          })
     const answers = new Map<string, Promise<Classified | Error>>()
     const settle = new Map<string, (answer: Classified | Error) => void>()
     for (const id of leads.keys()) answers.set(id, new Promise(resolve => settle.set(id, resolve)))
@@ -175,7 +197,14 @@ export class Executor {
       step.kind === 'create' && this.deps.signals
         ? ((await this.deps.signals).get(step.sentry[0]!.id) ?? null)
         : null
-    return { classified: ok, code, signals, release }
+    if (step.kind !== 'release') return { classified: ok, code, signals, release }
+    // A tracked group whose classification failed falls to the heuristic when its row is written.
+    const leads = new Map<string, Classified>()
+    for (const lead of step.leads) {
+      const answer = await classified.get(lead.id)
+      if (answer && !(answer instanceof Error)) leads.set(lead.id, answer)
+    }
+    return { classified: ok, code, signals, release, leads }
   }
 }
 

@@ -11,6 +11,8 @@ import type { StepInputs } from './executor.js'
 import { missingLabels } from './label.js'
 import { escalation, escalationRow, upgrading, upgradeRow } from './relabel.js'
 import { renderTitle } from '../render/issue-body.js'
+import { renderReleaseTitle } from '../render/release.js'
+import { RELEASE_LABEL, triageOfTracked } from './release.js'
 
 export function previewStep(io: WriteIO, step: Step, inputs: StepInputs): IssueResult[] {
   const { redact, log, config } = io
@@ -107,7 +109,31 @@ export function previewStep(io: WriteIO, step: Step, inputs: StepInputs): IssueR
         })
       )
     case 'refresh':
-      say(`rewrite the marker of ${step.target.url}`)
+      say(
+        step.impact
+          ? `refresh the impact of ${step.target.url}: ${step.impact.why}`
+          : `rewrite the marker of ${step.target.url}`
+      )
+      return []
+    case 'release': {
+      const triage = triageOfTracked(step, inputs.leads ?? new Map())
+      const where = step.target ? `release issue ${step.target.url}` : 'a new release issue'
+      say(
+        step.target
+          ? `update ${where}: ${step.track.length} new, ${step.current.length} moved, ${step.own.length} promoted${step.close ? '; close it' : ''}`
+          : `open "${renderReleaseTitle(step.version, step.track.length + step.own.length, redact)}" with labels ${[...new Set([...config.labels, RELEASE_LABEL])].join(', ')}`
+      )
+      return step.track.map(issue => {
+        const t = triage.get(issue.id)
+        return classifiedRow(issue, redact, t?.classification ?? null, {
+          action: 'skipped',
+          githubIssue: step.target?.url ?? null,
+          reason: `would be tracked by ${where} for ${redact(step.version)}`
+        })
+      })
+    }
+    case 'sub-issue':
+      say(`attach the new issue for ${step.sentry[0]!.shortId} as a sub-issue of the release issue`)
       return []
   }
 }

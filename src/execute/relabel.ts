@@ -17,6 +17,7 @@ import { changedByPerson, labelledTriage, labelSpec } from '../track/labels.js'
 import { rewriteSection, type Marker } from '../track/marker.js'
 import { classifiedRow, type IssueResult } from '../report/results.js'
 import type { SentrySide, WriteIO } from './io.js'
+import type { Living } from './living.js'
 
 /** The label set with one label replaced by another. */
 function swapped(labels: string[], from: string | undefined, to: string): string[] {
@@ -77,12 +78,17 @@ export async function escalate(
   issue: SentryIssue,
   gh: GitHubIssue,
   c: Classification,
-  tier: { from: Tier; to: Tier }
+  tier: { from: Tier; to: Tier },
+  living?: Living
 ): Promise<IssueResult> {
   const e = escalation(gh, c, tier)
   if (e.added) await io.github.ensureLabels([labelSpec(e.added)])
   await io.github.updateIssue(gh.number, {
-    body: rewriteSection(gh.body, e.marker),
+    body: rewriteSection(
+      gh.body,
+      living ? { ...e.marker, shown: living.shown } : e.marker,
+      living?.content
+    ),
     ...(e.raised ? { labels: e.labels } : {})
   })
   await assignIfRaisedToCritical(io, gh, e)

@@ -9,6 +9,7 @@ import { inline, link } from '../render/markdown.js'
 import { rewriteSection, type Marker } from '../track/marker.js'
 import { row, type IssueResult } from '../report/results.js'
 import { commentOnce, type SentrySide, type WriteIO } from './io.js'
+import type { Living } from './living.js'
 
 function sentryLink(issue: SentryIssue): string {
   return link(inline(issue.shortId, 80), issue.permalink)
@@ -52,12 +53,16 @@ export async function reopenIssue(
   issue: SentryIssue,
   release: string | null,
   key: string,
-  change: { labels?: string[]; marker?: Marker } = {}
+  change: { labels?: string[]; marker?: Marker; living?: Living } = {}
 ): Promise<IssueResult> {
-  const marker: Marker = { ...(change.marker ?? gh.marker!), state: 'open' }
+  const marker: Marker = {
+    ...(change.marker ?? gh.marker!),
+    state: 'open',
+    ...(change.living ? { shown: change.living.shown } : {})
+  }
   await io.github.updateIssue(gh.number, {
     state: 'open',
-    body: rewriteSection(gh.body, marker),
+    body: rewriteSection(gh.body, marker, change.living?.content),
     ...(change.labels ? { labels: change.labels } : {})
   })
   const how = issue.substatus === 'escalating' ? 'escalated out of its archive' : 'regressed'

@@ -22,6 +22,11 @@ import {
   upgrade
 } from './relabel.js'
 import { labelSpec } from '../track/labels.js'
+import { livingPart, refreshSection } from './living.js'
+import { writeRelease } from './release.js'
+import { attachSubIssue } from './sub-issue.js'
+
+const none = () => undefined
 
 export async function writeStep(
   io: WriteIO,
@@ -69,10 +74,11 @@ export async function writeStep(
       await pointToRegression(io, step.target, made.created.url, step.key)
       return made
     }
-    case 'escalate':
-      return {
-        rows: [await escalate(io, side, step.sentry[0]!, step.target, need().classification, step)]
-      }
+    case 'escalate': {
+      const c = need().classification
+      const living = step.living ? await livingPart(io, step.living) : undefined
+      return { rows: [await escalate(io, side, step.sentry[0]!, step.target, c, step, living)] }
+    }
     case 'upgrade': {
       // Only an answer from the LLM itself is worth the write; a failed one is recorded, so the
       // next runs do not ask again every time (a day later they do).
@@ -96,7 +102,12 @@ export async function writeStep(
         )
       }
     case 'refresh':
-      await refreshMarker(io, step.target, step.state ? { state: step.state } : {})
+      await refreshSection(io, step)
+      return { rows: [] }
+    case 'release':
+      return writeRelease(io, step, inputs.leads ?? new Map(), inputs.planned ?? none)
+    case 'sub-issue':
+      await attachSubIssue(io, step, inputs.planned ?? none)
       return { rows: [] }
   }
 }
@@ -110,11 +121,14 @@ async function reopenWithEscalation(
 ): Promise<IssueResult> {
   const issue = step.sentry[0]!
   const c = inputs.classified?.classification
-  if (!step.escalate || !c) return reopenIssue(io, step.target, issue, inputs.release, step.key)
+  const living = step.living ? await livingPart(io, step.living) : undefined
+  if (!step.escalate || !c)
+    return reopenIssue(io, step.target, issue, inputs.release, step.key, living ? { living } : {})
   const e = escalation(step.target, c, step.escalate)
   if (e.added) await io.github.ensureLabels([labelSpec(e.added)])
   const reopened = await reopenIssue(io, step.target, issue, inputs.release, step.key, {
     marker: e.marker,
+    ...(living ? { living } : {}),
     ...(e.raised ? { labels: e.labels } : {})
   })
   await assignIfRaisedToCritical(io, step.target, e)

@@ -357,6 +357,50 @@ export class GitHubClient {
     }
   }
 
+  /**
+   * Attaches an issue of this repository under another (GitHub's sub-issues API, API-NOTES G5:
+   * the child's id, not its number). `unavailable` when the API answers 404 (GitHub Enterprise
+   * Server without it); a child already attached there (422) counts as attached.
+   */
+  async addSubIssue(parent: number, childId: number): Promise<'attached' | 'unavailable'> {
+    try {
+      await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues', {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: parent,
+        sub_issue_id: childId
+      })
+      return 'attached'
+    } catch (error) {
+      const status = (error as RequestErrorLike)?.status
+      if (status === 404) return 'unavailable'
+      if (status === 422 && (await this.listSubIssueIds(parent)).includes(childId))
+        return 'attached'
+      throw describeGitHubError(error, `attaching a sub-issue to issue #${parent}`, this.repository)
+    }
+  }
+
+  /** The ids of an issue's sub-issues (one page: a release issue has a handful). */
+  async listSubIssueIds(parent: number): Promise<number[]> {
+    try {
+      const { data } = await this.octokit.request(
+        'GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues',
+        { owner: this.owner, repo: this.repo, issue_number: parent, per_page: 100 }
+      )
+      return parseAnswer(
+        z.array(z.looseObject({ id: z.number() })),
+        data,
+        'GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues'
+      ).map(i => i.id)
+    } catch (error) {
+      throw describeGitHubError(
+        error,
+        `listing the sub-issues of issue #${parent}`,
+        this.repository
+      )
+    }
+  }
+
   /** The login the token acts as (a user, `<app>[bot]`, or `github-actions[bot]`); null if unknown. */
   async whoAmI(): Promise<string | null> {
     try {

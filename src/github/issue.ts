@@ -8,6 +8,8 @@ import type { Marker } from '../track/marker.js'
 /** A GitHub issue as the sync needs it. */
 export interface GitHubIssue {
   number: number
+  /** GitHub's id of the issue (not its number): what the sub-issues API takes. */
+  id?: number
   url: string
   title: string
   state: 'open' | 'closed'
@@ -29,6 +31,7 @@ export interface GitHubIssue {
 
 export const issueSchema = z
   .looseObject({
+    id: z.number().nullish(),
     number: z.number(),
     html_url: z.string(),
     title: z.string().nullish(),
@@ -48,6 +51,7 @@ export const issueSchema = z
     isPull: raw.pull_request !== undefined,
     issue: {
       number: raw.number,
+      ...(typeof raw.id === 'number' ? { id: raw.id } : {}),
       url: raw.html_url,
       title: raw.title ?? '',
       state: raw.state,

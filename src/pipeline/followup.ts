@@ -10,6 +10,8 @@ import type { TriageDeps } from './deps.js'
 import type { TrackedIndex } from '../track/tracked-index.js'
 import type { Step } from '../plan/steps.js'
 import { decideFollowUp, type Kept } from '../plan/followup.js'
+import { decideReleaseFollowUp } from '../plan/floods.js'
+import { capRefreshes, withLiving } from '../plan/living.js'
 import { errorMessage } from '../report/error-message.js'
 
 /** Regressions whose GitHub issue is outside every listing are searched for, this many a run. */
@@ -42,7 +44,12 @@ export async function readFollowUp(
   } else await readRegressed(deps, tracked, scope, known)
   const ids = new Map<GitHubIssue, string[]>()
   for (const gh of tracked.marked()) {
-    const own = gh.marker!.ids.filter(id => tracked.byMarker(id) === gh && !scope.handled.has(id))
+    // A release issue follows every row, its promoted ones too (they close it when resolved); the
+    // same batched reads carry them.
+    const release = gh.marker!.release
+    const own = release
+      ? release.rows.map(r => r.id)
+      : gh.marker!.ids.filter(id => tracked.byMarker(id) === gh && !scope.handled.has(id))
     const wanted = scope.only ? own.filter(id => id === scope.only!.id) : own
     if (wanted.length > 0) ids.set(gh, wanted)
   }
@@ -129,13 +136,27 @@ export async function planFollowUp(
   const kept: Kept[] = []
   let budget = config.maxIssues
   for (const [gh, issues] of read.work) {
-    const decision = decideFollowUp(gh, issues, {
-      ...config,
-      repo,
-      llmAvailable: config.classifier === 'llm' && classifier.breakerReason === null,
-      returnedAt: read.returnedAt,
-      now
-    })
+    if (gh.marker?.release) {
+      // Promotions are classified: they share max-issues like every re-classification here.
+      const release = decideReleaseFollowUp(gh, issues, { repo, createIssues: config.createIssues })
+      const promotions = release.filter(s => s.kind === 'create').length
+      const fits = promotions <= budget
+      if (fits) budget -= promotions
+      steps.push(...(fits ? release : withoutPromotions(release)))
+      continue
+    }
+    const decision = withLiving(
+      decideFollowUp(gh, issues, {
+        ...config,
+        repo,
+        llmAvailable: config.classifier === 'llm' && classifier.breakerReason === null,
+        returnedAt: read.returnedAt,
+        now
+      }),
+      gh,
+      issues,
+      { repo, refresh: config.refresh, now }
+    )
     if (!decision) continue
     if (decision.kind === 'kept') {
       kept.push(decision)
@@ -154,5 +175,21 @@ export async function planFollowUp(
     }
     steps.push(decision)
   }
-  return { steps, kept }
+  const capped = capRefreshes(steps, config)
+  if (capped.waiting > 0)
+    deps.log.info(
+      `${capped.waiting} impact refresh(es) over max-refresh-writes (${config.maxRefreshWrites}) wait for the next run`
+    )
+  return { steps: capped.steps, kept }
+}
+
+/** A release issue's update without its promotions (over max-issues: they wait a run). */
+function withoutPromotions(steps: Step[]): Step[] {
+  return steps.flatMap((s): Step[] => {
+    if (s.kind === 'create' || s.kind === 'sub-issue') return []
+    if (s.kind !== 'release') return [s]
+    const promoted = new Set(s.own.map(o => o.issue.id))
+    const sentry = s.sentry.filter(i => !promoted.has(i.id) || s.current.some(c => c.id === i.id))
+    return s.current.length > 0 || s.close ? [{ ...s, own: [], sentry }] : []
+  })
 }

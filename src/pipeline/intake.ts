@@ -12,6 +12,8 @@ import { hasTriageLabels } from '../track/labels.js'
 import { CATEGORIES, SEVERITIES, categoryLabel, severityLabel } from '../classify/taxonomy.js'
 import { ACTIONS_BOT } from '../track/trust.js'
 import { errorMessage } from '../report/error-message.js'
+import type { ClassificationStage } from '../classify/stage.js'
+import { readFloods } from './floods.js'
 
 export interface Candidates {
   issues: SentryIssue[]
@@ -54,7 +56,8 @@ export async function readIntake(
   deps: TriageDeps,
   tracked: TrackedIndex,
   candidates: SentryIssue[],
-  identity: () => Promise<string | null>
+  identity: () => Promise<string | null>,
+  stage?: ClassificationStage
 ): Promise<IntakeRead> {
   const links = new Map<string, GitHubIssue>()
   for (const issue of candidates) {
@@ -98,11 +101,20 @@ export async function readIntake(
       })
     if (other) elsewhere.set(issue.id, other)
   }
+  const floods = stage
+    ? await readFloods(
+        deps,
+        stage,
+        tracked,
+        candidates.filter(c => !links.has(c.id))
+      )
+    : undefined
   return {
     candidates,
     links,
     elsewhere,
     forSignature: signature => tracked.forSignature(signature),
-    labelledByAction
+    labelledByAction,
+    ...(floods ? { floods } : {})
   }
 }

@@ -149,9 +149,15 @@ export function mergeReports(
 ): TriageReport {
   const results = [...reports.flatMap(r => r.results), ...extra]
   const sum = (pick: (r: TriageReport) => number) => reports.reduce((n, r) => n + pick(r), 0)
+  const floods = reports.flatMap(r => r.floods ?? [])
+  const refreshed = reports.flatMap(r => r.refreshed ?? [])
   return {
     results,
     ...tally(results),
+    // Each repository's count includes the release issues it opened (no row names them created).
+    created: sum(r => r.created) + tally(extra).created,
+    ...(floods.length > 0 ? { floods } : {}),
+    ...(refreshed.length > 0 ? { refreshed } : {}),
     deferred: sum(r => r.deferred),
     listingTruncated: reports.some(r => r.listingTruncated),
     duplicatesClosed: sum(r => r.duplicatesClosed),

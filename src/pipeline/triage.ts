@@ -13,6 +13,7 @@ import { planFollowUp } from './followup.js'
 import { closeRaceDuplicates } from './race.js'
 import { droppedRows, keptRows, mergeRows, skipRows } from './rows.js'
 import { decideIntake, type Skip } from '../plan/intake.js'
+import { mergeReleaseSteps } from '../plan/floods.js'
 import type { Kept } from '../plan/followup.js'
 import { checkPlan, outOfScope, type CheckedPlan } from '../check/rules.js'
 import { Executor } from '../execute/executor.js'
@@ -22,6 +23,7 @@ import { findCorrections, type Correction } from '../classify/corrections.js'
 import { codeContexts } from './code.js'
 import { sentrySignals } from './signals.js'
 import { realClock } from '../http/retry.js'
+import { floodsAndRefreshes, type FloodReport, type RefreshReport } from '../report/floods.js'
 
 export type { Logger, TriageDeps } from './deps.js'
 export type { IssueResult, ResultAction } from '../report/results.js'
@@ -42,6 +44,9 @@ export interface TriageReport extends Tally {
   dropped: Array<{ kind: string; target: string | null; rule: string }>
   /** A run for one Sentry issue outside the scope: why nothing was done. */
   outOfScope?: string
+  /** Release issues written this run (floods), and the impact refreshes with why. */
+  floods?: FloodReport[]
+  refreshed?: RefreshReport[]
 }
 
 /** Which passes run: both on a schedule; one issue's follow-up alone for a webhook that says so. */
@@ -87,7 +92,7 @@ export async function runTriage(
   const corrections = config.learnFromCorrections ? correctionsAmong(tracked) : []
   stage.learnFrom(corrections)
 
-  const plan = await decidePlan(deps, tracked, identity, {
+  const plan = await decidePlan(deps, tracked, identity, stage, {
     passes,
     single,
     candidates: candidates.issues,
@@ -140,9 +145,13 @@ export async function runTriage(
   const skips = skipRows(deps, plan.skips).filter(r => !said.has(r.sentryId))
   const results = mergeRows([...skips, ...rows], candidates.issues)
   for (const r of results) r.repository = `${config.owner}/${config.repo}`
+  const told = floodsAndRefreshes(done.made, done.opened)
+  const counts = tally(results)
   return {
     results,
-    ...tally(results),
+    ...counts,
+    // A release issue is a GitHub issue opened too, though no Sentry issue's row names it as created.
+    created: counts.created + told.floods.filter(f => f.openedNow).length,
     deferred: plan.deferred,
     listingTruncated: candidates.truncated,
     duplicatesClosed,
@@ -154,7 +163,8 @@ export async function runTriage(
       kind: d.step.kind,
       target: d.step.target?.url ?? null,
       rule: d.rule
-    }))
+    })),
+    ...told
   }
 }
 
@@ -216,6 +226,7 @@ async function decidePlan(
   deps: TriageDeps,
   tracked: TrackedIndex,
   identity: Identity,
+  stage: ClassificationStage,
   read: {
     passes: Passes
     single: SentryIssue | null
@@ -227,7 +238,7 @@ async function decidePlan(
   const { config, log } = deps
   const repo = `${config.owner}/${config.repo}`
   const intake = read.passes.intake
-    ? decideIntake(await readIntake(deps, tracked, read.candidates, identity), config, repo)
+    ? decideIntake(await readIntake(deps, tracked, read.candidates, identity, stage), config, repo)
     : { steps: [], skips: [], deferred: 0 }
   if (intake.deferred > 0)
     log.warning(
@@ -247,7 +258,8 @@ async function decidePlan(
         read.now
       )
     : { steps: [], kept: [] }
-  const checked = checkPlan([...intake.steps, ...follow.steps], { config })
+  // One step per release issue: intake's new arrivals and the follow-up's rows in one write.
+  const checked = checkPlan(mergeReleaseSteps([...intake.steps, ...follow.steps]), { config })
   for (const d of checked.dropped)
     log.warning(
       `Not written: ${d.step.kind}${d.step.target ? ` ${d.step.target.url}` : ''} — ${d.rule}`,

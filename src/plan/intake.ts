@@ -10,6 +10,7 @@ import { compareImpact } from '../classify/routing.js'
 import { issueSignature } from '../classify/signature.js'
 import { changedByPerson, hasTriageLabels } from '../track/labels.js'
 import { idsPart, stepKey, type Step } from './steps.js'
+import { decideFloods, type FloodRead } from './floods.js'
 
 /** What intake read: the candidates, the GitHub issue each is linked to, the open issues by signature. */
 export interface IntakeRead {
@@ -25,6 +26,8 @@ export interface IntakeRead {
    * project moved, or the map changed. They keep that issue, never get a second one.
    */
   elsewhere?: ReadonlyMap<string, string>
+  /** What floods need (the candidates' releases, the release issues); absent: no flood possible. */
+  floods?: FloodRead
 }
 
 /** A Sentry issue intake leaves alone, and why. */
@@ -42,7 +45,8 @@ export interface IntakePlan {
   deferred: number
 }
 
-type IntakeConfig = Pick<Config, 'maxIssues' | 'createIssues' | 'groupSimilar'>
+type IntakeConfig = Pick<Config, 'maxIssues' | 'createIssues' | 'groupSimilar'> &
+  Partial<Pick<Config, 'floodThreshold' | 'floodMaxIssues'>>
 
 export function decideIntake(read: IntakeRead, config: IntakeConfig, repo: string): IntakePlan {
   const skips: Skip[] = []
@@ -53,19 +57,32 @@ export function decideIntake(read: IntakeRead, config: IntakeConfig, repo: strin
     if (skip) skips.push(skip)
     else pending.push(issue)
   }
-  pending.sort(compareImpact)
-  const over = pending.slice(config.maxIssues)
+  // A flood's issues are decided before max-issues cuts: they are tracked by one release issue
+  // however many they are, and their classifications come out of the same budget.
+  const floods = read.floods
+    ? decideFloods(
+        pending,
+        new Set(read.links.keys()),
+        read.floods,
+        { floodThreshold: 0, floodMaxIssues: 0, ...config },
+        repo,
+        config.maxIssues
+      )
+    : { steps: [], rest: pending, classifications: 0 }
+  const rest = floods.rest.sort(compareImpact)
+  const room = Math.max(0, config.maxIssues - floods.classifications)
+  const over = rest.slice(room)
   for (const issue of over)
     skips.push({
       issue,
       githubIssue: read.links.get(issue.id)?.url ?? null,
       reason: `over max-issues (${config.maxIssues}); next run`
     })
-  const steps: Step[] = []
+  const steps: Step[] = [...floods.steps]
   // One step per GitHub issue: a second group linked to an issue already being labelled joins that
   // step (its labels are set once, by the first group's classification).
   const labelling = new Map<number, Step>()
-  for (const group of groupBySignature(pending.slice(0, config.maxIssues), config)) {
+  for (const group of groupBySignature(rest.slice(0, room), config)) {
     steps.push(...stepsOfGroup(group, read, repo, labelling))
   }
   return { steps, skips, deferred: over.length }
@@ -81,6 +98,13 @@ function leaveAlone(
   const other = read.elsewhere?.get(issue.id)
   if (!linked && other)
     return { issue, githubIssue: other, reason: `linked to ${other} (another repository)` }
+  // A flood's issue tracked by its release issue: followed up there, never opened by a later run.
+  if (linked?.marker?.release)
+    return {
+      issue,
+      githubIssue: linked.url,
+      reason: `tracked by the release issue #${linked.number}`
+    }
   if (linked && (hasTriageLabels(linked) || linked.marker?.applied)) {
     const person = changedByPerson(linked.labels, linked.marker?.applied)
     const kept = person.category || person.severity

@@ -22,6 +22,11 @@ interface Base {
   classify?: SentryIssue
   /** The signature the group shares, when grouped. */
   signature?: string | null
+  /**
+   * All the tracked issue's Sentry issues, when a step that rewrites the section anyway (escalate,
+   * reopen) also brings its impact block up to date (`refresh`): no refresh follows a run later.
+   */
+  living?: SentryIssue[]
 }
 
 export type Step =
@@ -43,9 +48,49 @@ export type Step =
   | (Base & { kind: 'regression-issue'; target: GitHubIssue })
   | (Base & { kind: 'escalate'; target: GitHubIssue; from: Tier; to: Tier })
   | (Base & { kind: 'upgrade'; target: GitHubIssue })
-  /** Only the action's section (its marker) is rewritten: a body edit that notifies nobody. */
-  | (Base & { kind: 'refresh'; target: GitHubIssue; state?: 'open'; ids?: string[] })
+  /**
+   * Only the action's section is rewritten: a body edit that notifies nobody. The marker always;
+   * with `impact`, the section's impact block too (the living issue, plan/living.ts).
+   */
+  | (Base & {
+      kind: 'refresh'
+      target: GitHubIssue
+      state?: 'open'
+      ids?: string[]
+      impact?: { moved: number; why: string }
+    })
   | (Base & { kind: 'resolve'; target: GitHubIssue; inNextRelease: boolean })
+  /**
+   * A flood's release issue (plan/floods.ts): opened (target null) or brought up to date. `sentry`
+   * holds every Sentry issue the step touches; `track` the new ones it starts tracking, `own` those
+   * with an issue of their own opened earlier in the plan (by the create step whose key is given),
+   * `current` the tracked ones as Sentry has them now.
+   */
+  | (Base & {
+      kind: 'release'
+      target: GitHubIssue | null
+      version: string
+      track: SentryIssue[]
+      own: Array<{ issue: SentryIssue; createKey: string }>
+      current: SentryIssue[]
+      /** One Sentry issue a signature group among `track`, classified once for the whole group. */
+      leads: SentryIssue[]
+      /** Every Sentry issue of the release is resolved: the release issue closes. */
+      close?: boolean
+    })
+  /**
+   * A child attached to its release issue (GitHub's sub-issues API; a task list in the parent's
+   * section where it answers 404). Either side may be opened earlier in the same plan: then its
+   * step's key names it and the executor hands the issue over once it exists.
+   */
+  | (Base & {
+      kind: 'sub-issue'
+      /** The child, when it exists before the run. */
+      target: GitHubIssue | null
+      childKey?: string
+      parent: GitHubIssue | null
+      parentKey?: string
+    })
 
 export type StepKind = Step['kind']
 

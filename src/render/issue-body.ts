@@ -3,6 +3,7 @@ import type { SentryIssue, EventContext } from '../sentry/client.js'
 import type { Route } from '../classify/routing.js'
 import { ZWJ, INVISIBLE, codeBlock, cut, inline, link, neutraliseMentions } from './markdown.js'
 import { renderSection, type Marker } from '../track/marker.js'
+import { impactOf, renderImpact } from './impact.js'
 
 /** GitHub rejects bodies over 65,536 characters; keep a margin for the marker and the footer. */
 const MAX_BODY = 60_000
@@ -61,18 +62,30 @@ export interface IssueBodyInput {
   signalsSection?: string
   /** The issue is labelled `fix-candidate`: the marker records it, so that it is never re-added. */
   fixCandidate?: boolean
+  /** The issue's first and latest release (the latest event's release stands in for the latest when absent). */
+  releases?: { first: string | null; latest: string | null }
+  /** When the impact is shown: the marker records it, so the follow-up knows when to refresh. */
+  now?: string
 }
 
 /** The GitHub issue body, all of it the action's section: the triage first, then the Sentry facts, then the stack. */
 export function renderIssueBody(input: IssueBodyInput): string {
   const { issue, classification: c, route, event, redact } = input
   const r = (s: string | null | undefined) => (s === null || s === undefined ? s : redact(s))
+  const impact = impactOf([issue, ...input.others], {
+    first: input.releases?.first ?? null,
+    latest: input.releases?.latest ?? event?.release ?? null
+  })
+  const shownAt = input.now ?? issue.lastSeen ?? ''
   const marker: Marker = {
     ids: [issue.id, ...input.others.map(o => o.id)],
     sig: input.signature,
     tier: route?.tier ?? null,
     applied: { category: c.category, severity: c.severity, classifier: c.classifier },
-    ...(input.fixCandidate ? { fixCandidate: true as const } : {})
+    ...(input.fixCandidate ? { fixCandidate: true as const } : {}),
+    ...(input.now
+      ? { shown: { events: impact.events, users: impact.users, tier: impact.tier, at: input.now } }
+      : {})
   }
   const lines: string[] = [
     ...(input.regressionOf
@@ -94,13 +107,10 @@ export function renderIssueBody(input: IssueBodyInput): string {
     `| Level | ${inline(issue.level, 20)} |`,
     `| Platform | ${inline(issue.platform, 40)} |`,
     `| Culprit | ${inline(r(issue.culprit))} |`,
-    `| Events | ${number(issue.count)} |`,
-    `| Users affected | ${number(issue.userCount)} |`,
-    `| First seen | ${inline(issue.firstSeen, 40)} |`,
-    `| Last seen | ${inline(issue.lastSeen, 40)} |`,
-    `| Classified by | ${classifierText(c, route)} |`
+    `| Classified by | ${classifierText(c, route)} |`,
+    '',
+    renderImpact(impact, redact, shownAt)
   ]
-  if (event?.release) lines.push(`| Release | ${inline(r(event.release), 100)} |`)
   if (input.others.length > 0) {
     const all = [issue, ...input.others]
     lines.push('', `### Same signature (${all.length} Sentry issues)`, '')

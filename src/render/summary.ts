@@ -95,6 +95,7 @@ export function renderSummary(report: TriageReport, ledger: CostLedger): string 
   if (report.listingTruncated)
     lines.push('', 'The Sentry listing hit the page cap; the rest come next run.')
 
+  lines.push(...floodTable(report), ...refreshTable(report))
   lines.push(...followUpTable(report))
   if (classified.length > 0) {
     lines.push('', '| Category | Issues |', '|---|---|')
@@ -177,6 +178,40 @@ function fixabilityTable(classified: IssueResult[]): string[] {
     '|---|---|',
     ...rows.filter(([, n]) => n > 0).map(([f, n]) => `| ${f} | ${n} |`),
     ...(candidates > 0 ? [`| labelled \`fix-candidate\` | ${candidates} |`] : [])
+  ]
+}
+
+/** Floods first: per release, its new issues, those opened on their own, those tracked. */
+function floodTable(report: TriageReport): string[] {
+  const floods = report.floods ?? []
+  if (floods.length === 0) return []
+  return [
+    '',
+    '### Floods',
+    '',
+    '| Release | New issues | Opened | Tracked | Release issue |',
+    '|---|---|---|---|---|',
+    ...floods.map(
+      f =>
+        `| ${inline(f.version, 120)} | ${f.newIssues} | ${f.opened} | ${f.tracked} | ${f.releaseIssue ? link(`#${f.releaseIssue.split('/').pop()}`, f.releaseIssue) : report.dryRun ? 'would open' : '—'}${f.closed ? ' (closed: all resolved)' : ''} |`
+    )
+  ]
+}
+
+/** Then the living issues whose impact was refreshed, and why. */
+function refreshTable(report: TriageReport): string[] {
+  const refreshed = report.refreshed ?? []
+  if (refreshed.length === 0) return []
+  return [
+    '',
+    `### Impact ${report.dryRun ? 'that would be ' : ''}refreshed`,
+    '',
+    '| Issue | Why |',
+    '|---|---|',
+    ...refreshed.map(
+      r =>
+        `| ${link(`#${r.githubIssue.split('/').pop()}`, r.githubIssue)} | ${inline(r.why, 200)} |`
+    )
   ]
 }
 

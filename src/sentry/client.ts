@@ -4,7 +4,14 @@ import type { Budget, Clock } from '../http/retry.js'
 import { parseLatestEvent, type EventContext } from './event.js'
 import { issueSchema, nameOf, type SentryIssue } from './issue.js'
 import { describeSentryError } from './errors.js'
-import { releaseSchema, type SentryRelease } from './release.js'
+import {
+  issueReleasesSchema,
+  releaseCommitSchema,
+  releaseSchema,
+  type IssueReleases,
+  type ReleaseCommit,
+  type SentryRelease
+} from './release.js'
 import {
   codeMappingSchema,
   installationSchema,
@@ -18,6 +25,7 @@ import { SentrySignalsClient } from './signals-client.js'
 export type { EventContext, EventFrame, StackFrame } from './event.js'
 export { issueSchema, type SentryIssue } from './issue.js'
 export type { CodeMapping } from './organization.js'
+export type { IssueReleases, ReleaseCommit } from './release.js'
 
 /** Sentry pages hold at most 100 issues. */
 const PAGE_SIZE = 100
@@ -25,6 +33,8 @@ const PAGE_SIZE = 100
 const MAX_PAGES = 20
 /** Sentry takes many `group=` ids in one request; 100 keeps the URL short (API-NOTES F1). */
 const GROUP_BATCH = 100
+/** The `stats` timeline every listing asks for: daily buckets, what the sparkline shows. */
+const STATS_PERIOD = '14d'
 
 export interface SentryClientOptions {
   baseUrl: string
@@ -143,7 +153,8 @@ export class SentryClient {
     params.set('limit', String(PAGE_SIZE))
     // statsPeriod bounds the events searched; an issue first seen in the window has events in it.
     params.set('statsPeriod', options.since)
-    params.set('collapse', 'stats')
+    // The daily timeline of the last 14 days rides on the listing: the sparkline costs no request.
+    params.set('groupStatsPeriod', STATS_PERIOD)
     for (const id of options.projectIds) params.append('project', id)
     if (options.environment) params.set('environment', options.environment)
     expandSignals(params)
@@ -219,7 +230,7 @@ export class SentryClient {
       query: idOrShortId,
       shortIdLookup: '1',
       limit: '1',
-      collapse: 'stats'
+      groupStatsPeriod: STATS_PERIOD
     })
     expandSignals(params)
     const response = await this.http.request({
@@ -274,6 +285,34 @@ export class SentryClient {
   }
 
   /**
+   * The release's commits, newest first as Sentry lists them (first page: enough for a release
+   * issue), or null when Sentry has none or will not say (403/404).
+   */
+  async getReleaseCommits(version: string): Promise<ReleaseCommit[] | null> {
+    const response = await this.http.request({
+      method: 'GET',
+      url: this.orgPath(`releases/${encodeURIComponent(version)}/commits/`),
+      schema: z.union([z.array(releaseCommitSchema), z.unknown().transform(() => null)]),
+      acceptStatus: [403, 404]
+    })
+    return response.status === 200 ? response.data : null
+  }
+
+  /**
+   * The issue's first and latest release (the issue detail's `firstRelease`/`lastRelease`; the
+   * listing has neither), or null when it cannot be read: the section then shows what it knew.
+   */
+  async getIssueReleases(issueId: string): Promise<IssueReleases | null> {
+    const response = await this.http.request({
+      method: 'GET',
+      url: this.orgPath(`issues/${encodeURIComponent(issueId)}/`),
+      schema: issueReleasesSchema,
+      acceptStatus: [403, 404]
+    })
+    return response.status === 200 ? response.data : null
+  }
+
+  /**
    * Posts a note on the Sentry issue. Sentry refuses the same text twice within an hour with a
    * 400: that means the note is already there, so it counts as done.
    */
@@ -307,7 +346,10 @@ export class SentryClient {
     const issues: SentryIssue[] = []
     const unique = [...new Set(ids)]
     for (let i = 0; i < unique.length; i += GROUP_BATCH) {
-      const params = new URLSearchParams({ collapse: 'stats', limit: String(GROUP_BATCH) })
+      const params = new URLSearchParams({
+        groupStatsPeriod: STATS_PERIOD,
+        limit: String(GROUP_BATCH)
+      })
       for (const id of unique.slice(i, i + GROUP_BATCH)) params.append('group', id)
       expandSignals(params)
       const response = await this.http.request({
@@ -327,7 +369,7 @@ export class SentryClient {
       sort: 'date',
       limit: String(PAGE_SIZE),
       statsPeriod: options.since,
-      collapse: 'stats'
+      groupStatsPeriod: STATS_PERIOD
     })
     for (const id of options.projectIds) params.append('project', id)
     if (options.environment) params.set('environment', options.environment)

@@ -27,6 +27,8 @@ export interface SentryIssue {
   annotations: Array<{ displayName: string; url: string }>
   /** What Sentry already knows (priority, Seer, owners, links): absent where nothing read it. */
   signals?: SentrySignals
+  /** Daily event counts of the last 14 days, oldest first, when the listing carried `stats['14d']`. */
+  daily14d?: number[]
 }
 
 /** A text field the API may leave out, send as null, empty, or as a number: always string | null. */
@@ -82,7 +84,8 @@ export const issueSchema = z
     }),
     metadata: z.record(z.string(), z.unknown()).nullish(),
     annotations: z.array(annotationSchema).nullish(),
-    ...signalFields
+    ...signalFields,
+    stats: z.unknown().optional()
   })
   .transform((raw): SentryIssue => {
     const meta = raw.metadata ?? {}
@@ -113,9 +116,32 @@ export const issueSchema = z
       annotations: (raw.annotations ?? []).filter(
         (a): a is { displayName: string; url: string } => a !== null
       ),
-      signals: signalsOf(raw)
+      signals: signalsOf(raw),
+      ...dailyOf(raw.stats)
     }
   })
+
+/** Days a sparkline shows. */
+const DAYS = 14
+
+/**
+ * The daily counts of `stats` (API-NOTES G1: `{"14d": [[unixSeconds, count], …]}` with
+ * `groupStatsPeriod=14d`; the issue detail's `30d` timeline serves too, its last 14 days). Lenient:
+ * a timeline of another shape is no timeline, never a skipped issue.
+ */
+function dailyOf(stats: unknown): { daily14d?: number[] } {
+  if (!stats || typeof stats !== 'object') return {}
+  const timeline =
+    (stats as Record<string, unknown>)['14d'] ?? (stats as Record<string, unknown>)['30d']
+  if (!Array.isArray(timeline) || timeline.length === 0) return {}
+  const counts: number[] = []
+  for (const bucket of timeline) {
+    const n = Array.isArray(bucket) ? Number(bucket[1]) : Number.NaN
+    if (!Number.isFinite(n) || n < 0) return {}
+    counts.push(n)
+  }
+  return { daily14d: counts.slice(-DAYS) }
+}
 
 /** How a malformed listing item is named: its id and shortId when readable, else its position. */
 export function nameOf(item: unknown, index: number): string {

@@ -42,3 +42,38 @@ export const releaseSchema = z
       : null,
     refs: (raw.refs ?? []).flatMap(r => (r ? [{ repository: r.repository, commit: r.commit }] : []))
   }))
+
+/** A commit of a release as Sentry lists them (`releases/{version}/commits/`). */
+export interface ReleaseCommit {
+  id: string
+  message: string | null
+  author: string | null
+}
+
+export const releaseCommitSchema = z
+  .looseObject({
+    id: z.string(),
+    message: optionalString.catch(null),
+    author: z.looseObject({ name: optionalString }).nullish().catch(null)
+  })
+  .transform((raw): ReleaseCommit => ({
+    id: raw.id,
+    message: raw.message,
+    author: raw.author?.name ?? null
+  }))
+
+/** The first and latest release of an issue (the issue detail), by version. */
+export interface IssueReleases {
+  first: string | null
+  latest: string | null
+}
+
+/** A release object of the issue detail, or a bare version string as older Sentry sends it. */
+const versionOf = z
+  .union([z.looseObject({ version: optionalString }), z.string(), z.null(), z.undefined()])
+  .catch(null)
+  .transform(v => (typeof v === 'string' ? v || null : (v?.version ?? null)))
+
+export const issueReleasesSchema = z
+  .looseObject({ firstRelease: versionOf, lastRelease: versionOf })
+  .transform((raw): IssueReleases => ({ first: raw.firstRelease, latest: raw.lastRelease }))

@@ -6,6 +6,9 @@
  */
 import type { Tier } from '../classify/routing.js'
 import { CATEGORIES, SEVERITIES, type Category, type Severity } from '../classify/taxonomy.js'
+import { readRelease, storeRelease, type ReleaseRecord } from './release-record.js'
+
+export type { ReleaseRecord, ReleaseRow } from './release-record.js'
 
 /** What the action itself applied, as opposed to what a person set since. */
 export interface Applied {
@@ -32,6 +35,19 @@ export interface Marker {
   upgradeTriedAt?: string
   /** The action put `fix-candidate` on the issue: a person who removed it wins, it is never re-added. */
   fixCandidate?: true
+  /** The impact the section shows (the living issue): a refresh is decided from it without a read. */
+  shown?: Shown
+  /** A release issue's record: its release and the new Sentry issues it tracks (ids: those without an issue of their own). */
+  release?: ReleaseRecord
+}
+
+/** The impact the action's section last showed, and when. */
+export interface Shown {
+  events: number
+  users: number
+  tier: Tier
+  /** When the section was written or last refreshed. */
+  at: string
 }
 
 /** Where the action's section sits in a body, and what its marker says. */
@@ -56,7 +72,8 @@ const ISO_TIME = /^[\dT:.Z-]{10,30}$/
 /** The marker line. A Sentry id that is not all digits is refused loudly: dropping it would let the next run open a duplicate. */
 export function renderMarker(marker: Marker): string {
   const bad = marker.ids.filter(id => !SENTRY_ID.test(id))
-  if (bad.length > 0 || marker.ids.length === 0) {
+  // A release issue may track no Sentry issue without an issue of its own: its version finds it.
+  if (bad.length > 0 || (marker.ids.length === 0 && !marker.release)) {
     throw new Error(
       `Sentry issue id ${bad.map(id => `'${id.slice(0, 40)}'`).join(', ') || '(none)'} is not a numeric Sentry id: refusing to write a marker a later run could not match`
     )
@@ -84,9 +101,22 @@ export function renderMarker(marker: Marker): string {
     ...(marker.upgradeTriedAt && ISO_TIME.test(marker.upgradeTriedAt)
       ? { upgradeTriedAt: marker.upgradeTriedAt }
       : {}),
-    ...(marker.fixCandidate === true ? { fixCandidate: true } : {})
+    ...(marker.fixCandidate === true ? { fixCandidate: true } : {}),
+    ...(marker.shown && readShown(marker.shown) ? { shown: readShown(marker.shown) } : {}),
+    ...(marker.release ? { release: storeRelease(marker.release) } : {})
   }
   return `${MARKER_PREFIX}${JSON.stringify(value)} -->`
+}
+
+/** The shown record when it is of the exact shape, else undefined. */
+function readShown(value: unknown): Shown | undefined {
+  if (!value || typeof value !== 'object') return undefined
+  const { events, users, tier, at } = value as Record<string, unknown>
+  const count = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0
+  const known = TIERS.find(t => t === tier)
+  if (!count(events) || !count(users) || !known || typeof at !== 'string' || !ISO_TIME.test(at))
+    return undefined
+  return { events, users, tier: known, at }
 }
 
 function isApplied(value: unknown): value is Applied {
@@ -105,9 +135,22 @@ export function parseMarkerLine(line: string): Marker | null {
   try {
     const value = JSON.parse(line.slice(MARKER_PREFIX.length, -' -->'.length)) as unknown
     if (!value || typeof value !== 'object') return null
-    const { ids, sig, tier, applied, resolvedFor, state, upgradeTriedAt, fixCandidate } =
-      value as Record<string, unknown>
-    if (!Array.isArray(ids) || ids.length === 0) return null
+    const {
+      ids,
+      sig,
+      tier,
+      applied,
+      resolvedFor,
+      state,
+      upgradeTriedAt,
+      fixCandidate,
+      shown,
+      release
+    } = value as Record<string, unknown>
+    const record = release === undefined ? undefined : readRelease(release)
+    // A release record of another shape is no marker: rows a run could misread must not count.
+    if (release !== undefined && !record) return null
+    if (!Array.isArray(ids) || (ids.length === 0 && !record)) return null
     if (!ids.every(id => typeof id === 'string' && SENTRY_ID.test(id))) return null
     const known = TIERS.find(t => t === tier)
     return {
@@ -128,7 +171,9 @@ export function parseMarkerLine(line: string): Marker | null {
       ...(typeof upgradeTriedAt === 'string' && ISO_TIME.test(upgradeTriedAt)
         ? { upgradeTriedAt }
         : {}),
-      ...(fixCandidate === true ? { fixCandidate: true as const } : {})
+      ...(fixCandidate === true ? { fixCandidate: true as const } : {}),
+      ...(readShown(shown) ? { shown: readShown(shown) } : {}),
+      ...(record ? { release: record } : {})
     }
   } catch {
     return null
