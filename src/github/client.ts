@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import { createOctokit, type GitHubOptions } from './octokit.js'
+import { GitHubHistory } from './history.js'
 import {
-  commentSchema,
-  issueEventSchema,
   issueSchema,
   labelSchema,
   parseAnswer,
@@ -23,36 +22,17 @@ export { describeGitHubError } from './errors.js'
 
 export { WRITE_SPACING_MS, NOTIFY_SPACING_MS, type GitHubOptions } from './octokit.js'
 
-interface IssueRef {
-  owner: string
-  repo: string
-  issue_number: number
-}
-
 /**
- * The GitHub side: one listing of recent issues to find linked ones, labels listed once and created
- * once, one create request per new issue (title, body, labels, assignees together), label additions
- * for linked issues. Octokit's throttling plugin paces writes and handles rate limits; its retry
- * plugin retries server errors.
+ * The GitHub side of a run in one repository: issue listings, labels listed once and created once,
+ * one create request per new issue, updates of body, labels and state together, comments, sub-issues
+ * (history reads and the shared Octokit in the base classes).
  */
-export class GitHubClient {
-  readonly octokit: ReturnType<typeof createOctokit>
-  private readonly owner: string
-  private readonly repo: string
+export class GitHubClient extends GitHubHistory {
   private labelCache: Map<string, string> | null = null
 
   /** `octokit`: one shared by every repository of the run, so that all writes share one pace. */
-  constructor(
-    private readonly options: GitHubOptions,
-    octokit?: ReturnType<typeof createOctokit>
-  ) {
-    this.owner = options.owner
-    this.repo = options.repo
-    this.octokit = octokit ?? createOctokit(options, options.retryAfterBaseMs ?? 1000)
-  }
-
-  get repository(): string {
-    return `${this.owner}/${this.repo}`
+  constructor(options: GitHubOptions, octokit?: ReturnType<typeof createOctokit>) {
+    super(options, octokit)
   }
 
   /**
@@ -213,15 +193,6 @@ export class GitHubClient {
     }
   }
 
-  /** Runs one call on an issue, turning a failure into a sentence naming what was being done. */
-  private async onIssue(what: string, call: (issue: IssueRef) => Promise<unknown>, number: number) {
-    try {
-      await call({ owner: this.owner, repo: this.repo, issue_number: number })
-    } catch (error) {
-      throw describeGitHubError(error, what, this.repository)
-    }
-  }
-
   /** Adds labels an issue lacks (GitHub keeps the ones it has). */
   async addLabels(number: number, labels: string[]): Promise<void> {
     if (labels.length === 0) return
@@ -307,56 +278,6 @@ export class GitHubClient {
     )
   }
 
-  /** The bodies of an issue's comments, every page. */
-  async listComments(number: number): Promise<string[]> {
-    const comments = await this.everyPage(
-      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
-      number,
-      commentSchema,
-      `reading the comments of issue #${number}`
-    )
-    return comments.map(c => c.body ?? '')
-  }
-
-  /** Who added or removed which label on an issue (its `labeled`/`unlabeled` events), every page. */
-  async listLabelEvents(
-    number: number
-  ): Promise<Array<{ event: 'labeled' | 'unlabeled'; label: string; actor: string }>> {
-    const events = await this.everyPage(
-      'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
-      number,
-      issueEventSchema,
-      `reading the events of issue #${number}`
-    )
-    return events.flatMap(e =>
-      (e.event === 'labeled' || e.event === 'unlabeled') && e.label
-        ? [{ event: e.event, label: e.label.name, actor: e.actor?.login ?? '' }]
-        : []
-    )
-  }
-
-  /** Every page of one issue's sub-listing, validated item by item's shape. */
-  private async everyPage<T>(
-    route:
-      | 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments'
-      | 'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
-    number: number,
-    item: z.ZodType<T>,
-    what: string
-  ): Promise<T[]> {
-    try {
-      const items: unknown[] = await this.octokit.paginate(route, {
-        owner: this.owner,
-        repo: this.repo,
-        issue_number: number,
-        per_page: 100
-      })
-      return parseAnswer(z.array(item), items, route)
-    } catch (error) {
-      throw describeGitHubError(error, what, this.repository)
-    }
-  }
-
   /**
    * Attaches an issue of this repository under another (GitHub's sub-issues API, API-NOTES G5:
    * the child's id, not its number). `unavailable` when the API answers 404 (GitHub Enterprise
@@ -396,41 +317,6 @@ export class GitHubClient {
       throw describeGitHubError(
         error,
         `listing the sub-issues of issue #${parent}`,
-        this.repository
-      )
-    }
-  }
-
-  /** The login the token acts as (a user, `<app>[bot]`, or `github-actions[bot]`); null if unknown. */
-  async whoAmI(): Promise<string | null> {
-    try {
-      const data = await this.octokit.graphql<{ viewer?: { login?: unknown } }>(
-        'query { viewer { login } }'
-      )
-      return typeof data.viewer?.login === 'string' ? data.viewer.login : null
-    } catch {
-      return null
-    }
-  }
-
-  /**
-   * The issues whose body carries the marker text and this Sentry id, by search, every result page
-   * (for a regression long after the close, outside every listing). The caller decides whose
-   * markers to believe. Search lags by minutes, which does not matter for those.
-   */
-  async searchMarker(sentryId: string): Promise<GitHubIssue[]> {
-    try {
-      const items = await this.octokit.paginate(this.octokit.rest.search.issuesAndPullRequests, {
-        q: `repo:${this.owner}/${this.repo} is:issue in:body "sentry-triage:v1" "${sentryId}"`,
-        per_page: 100
-      })
-      return parseAnswer(z.array(issueSchema), items, 'GET /search/issues')
-        .filter(i => !i.isPull)
-        .map(i => i.issue)
-    } catch (error) {
-      throw describeGitHubError(
-        error,
-        `searching for the issue of Sentry issue ${sentryId}`,
         this.repository
       )
     }
