@@ -8,6 +8,7 @@
 import { bearer, json, type RouteContext, type RouteResult } from './server.js'
 import type { GitHubIssue } from './github.js'
 import { searchRepos, sortSearchItems, withoutRepos } from './github-host-parts.js'
+import { unsearchable } from './github-search.js'
 
 const DOC = 'https://docs.github.com/rest/search/search#search-issues-and-pull-requests'
 
@@ -82,25 +83,7 @@ export function hostSearch<E extends Searchable>(kit: {
     const targets: E[] = []
     for (const full of named) {
       const e = kit.find(full)
-      if (!e || e.access === 'none')
-        return json(
-          422,
-          {
-            message: 'Validation Failed',
-            errors: [
-              {
-                message:
-                  'The listed users and repositories cannot be searched either because the resources do not exist or you do not have permission to view them.',
-                resource: 'Search',
-                field: 'q',
-                code: 'invalid'
-              }
-            ],
-            documentation_url: DOC,
-            status: '422'
-          },
-          rate
-        )
+      if (!e || e.access === 'none') return unsearchable(rate)
       if (!targets.includes(e)) targets.push(e)
     }
     const all = named.length > 0 ? targets : kit.visible()

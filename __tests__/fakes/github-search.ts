@@ -124,25 +124,7 @@ export function searchHandler(kit: SearchKit): (ctx: RouteContext) => RouteResul
       )
     const p = parse(q)
     const self = `${kit.owner}/${kit.repo}`.toLowerCase()
-    if (p.repos.some(r => r !== self))
-      return json(
-        422,
-        {
-          message: 'Validation Failed',
-          errors: [
-            {
-              message:
-                'The listed users and repositories cannot be searched either because the resources do not exist or you do not have permission to view them.',
-              resource: 'Search',
-              field: 'q',
-              code: 'invalid'
-            }
-          ],
-          documentation_url: DOC,
-          status: '422'
-        },
-        rate
-      )
+    if (p.repos.some(r => r !== self)) return unsearchable(rate)
     const fields = p.fields.length > 0 ? p.fields : ['title', 'body']
     const found = kit.items().filter(i => {
       if (nowMs - Date.parse(i.created_at) < kit.lagMs) return false
@@ -186,4 +168,26 @@ export function searchHandler(kit: SearchKit): (ctx: RouteContext) => RouteResul
       { ...rate, ...(parts.length ? { link: parts.join(', ') } : {}) }
     )
   }
+}
+
+/** GitHub's 422 for a search naming a repository the token cannot see (or that does not exist). */
+export function unsearchable(rate: Record<string, string>) {
+  return json(
+    422,
+    {
+      message: 'Validation Failed',
+      errors: [
+        {
+          message:
+            'The listed users and repositories cannot be searched either because the resources do not exist or you do not have permission to view them.',
+          resource: 'Search',
+          field: 'q',
+          code: 'invalid'
+        }
+      ],
+      documentation_url: DOC,
+      status: '422'
+    },
+    rate
+  )
 }

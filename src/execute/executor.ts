@@ -160,6 +160,11 @@ export class Executor {
     const settle = new Map<string, (answer: Classified | Error) => void>()
     for (const id of leads.keys()) answers.set(id, new Promise(resolve => settle.set(id, resolve)))
     const intake = [...leads.values()].filter(l => l.intake).length
+    // The latest events are fetched ahead of the LLM slots (memoised, so never twice): no slot
+    // waits on Sentry before it asks the LLM.
+    void eachLimited([...leads.values()], maxConcurrency, async ({ issue }) => {
+      if (!budget?.exhausted) await stage.event(issue)
+    })
     let done = 0
     void eachLimited([...leads.values()], maxConcurrency, async ({ issue, intake: counted }) => {
       if (budget?.exhausted)

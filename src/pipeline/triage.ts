@@ -21,6 +21,7 @@ import type { WriteIO } from '../execute/io.js'
 import { row, tally, type IssueResult, type Tally } from '../report/results.js'
 import { findCorrections, type Correction } from '../classify/corrections.js'
 import { codeContexts } from './code.js'
+import { eachLimited } from './concurrency.js'
 import { sentrySignals } from './signals.js'
 import { realClock } from '../http/retry.js'
 import { floodsAndRefreshes, type FloodReport, type RefreshReport } from '../report/floods.js'
@@ -132,6 +133,14 @@ export async function runTriage(
     ...(deps.oneOfMany ? { oneOfMany: true } : {}),
     ...(log.onProgress ? { onProgress: log.onProgress } : {})
   })
+  // The new issues' first and latest releases (their issue detail, read once a run) are fetched
+  // while the classifications run, not one by one in the write chain.
+  if (!config.dryRun)
+    void eachLimited(
+      plan.checked.steps.filter(s => s.kind === 'create').map(s => s.sentry[0]!),
+      config.maxConcurrency,
+      async issue => void (await sentry.getIssueReleases(issue.id).catch(() => null))
+    )
   const done = await executor.execute(plan.checked.steps)
   const duplicatesClosed = config.dryRun ? 0 : await closeRaceDuplicates(io, executor, done)
 
