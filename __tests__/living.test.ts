@@ -76,7 +76,6 @@ describe('the follow-up keeps it current', () => {
     const below = '\n\n> [!NOTE]\n> person text <!-- theirs -->\n'
     w.github.editAsPerson(n, { body: `${above}${w.github.issue(n)!.body}${below}` })
     const before = w.github.issue(n)!.body!
-    const sparkBefore = sparkOf(w.github.issue(n))
     w.sentry.addEvents(deadlock, { events: 400, users: 5 })
 
     const since = mark(w)
@@ -92,7 +91,10 @@ describe('the follow-up keeps it current', () => {
     expect(after.body!.endsWith(below)).toBe(true)
     expect(impactOf(after)).toContain('| Events | 742 |')
     expect(impactOf(after)).toContain('| Users affected | 92 |')
-    expect(sparkOf(after)).not.toBe(sparkBefore)
+    // Today's 400 new events make today the busiest day, whatever the hour (the seed's events fall
+    // into one or two UTC days depending on when the test runs, so the earlier shape may match).
+    expect(sparkOf(after)).toMatch(/█$/)
+    expect(sparkOf(after)!.length).toBeLessThanOrEqual(14)
     expect(shownOf(after)).toMatchObject({ events: 742, users: 92 })
     // Outside the impact block, the section is what it was.
     const outside = (b: string) =>
